@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Avrr.Bot.Persistence;
+
+namespace Avrr.Bot.Turns;
+
+/// <summary>
+/// Runs the turns of acknowledged-but-unprocessed inbox rows in arrival order, also those left by a crash
+/// (it drains everything pending when it starts).
+/// </summary>
+internal sealed partial class InboxWorker(
+    StoreConnections connections,
+    TurnPipeline pipeline,
+    IFieldProtector protector,
+    InboxSignal signal,
+    ILogger<InboxWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await DrainBatchAsync(stoppingToken) > 0)
+                {
+                }
+
+                await signal.WaitAsync(IdlePoll, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                Log.DrainFailed(logger, ex);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+    }
+
+    private async Task<int> DrainBatchAsync(CancellationToken ct)
+    {
+        var batch = new List<(long Id, string ExternalId, string ConversationId, string Payload)>();
+        await using (var connection = await connections.OpenAsync(ct))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT id, external_id, conversation_id, payload FROM inbox WHERE status = 1 ORDER BY id LIMIT 100";
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                batch.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? "" : reader.GetString(3)));
+            }
+        }
+
+        foreach (var row in batch)
+        {
+            try
+            {
+                var envelope = JsonSerializer.Deserialize(protector.Unprotect(row.ConversationId, row.Payload), PendingJsonContext.Default.PendingEnvelope)
+                    ?? throw new JsonException("empty inbox payload");
+                await pipeline.ProcessPendingAsync(InboxIntake.Restore(row.ExternalId, envelope), row.Id, ct);
+            }
+            catch (Exception ex) when (ex is JsonException or TurnConflictException or ArgumentException or FormatException)
+            {
+                // A message that cannot be processed must not block the ones behind it.
+                Log.PoisonMessage(logger, row.Id, ex);
+                await MarkFailedAsync(row.Id, ct);
+            }
+        }
+
+        return batch.Count;
+    }
+
+    private async Task MarkFailedAsync(long inboxId, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE inbox SET status = 2 WHERE id = @id AND status = 1";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "id";
+        parameter.Value = inboxId;
+        command.Parameters.Add(parameter);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "Inbox message {InboxId} could not be processed and was marked failed")]
+        public static partial void PoisonMessage(ILogger logger, long inboxId, Exception exception);
+
+        [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "Processing the inbox failed; retrying")]
+        public static partial void DrainFailed(ILogger logger, Exception exception);
+    }
+}

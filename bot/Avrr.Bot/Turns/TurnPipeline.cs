@@ -1,0 +1,238 @@
+using System.Data.Common;
+using Avrr.Bot.Activities;
+using Avrr.Bot.Persistence;
+using Avrr.Dialogs;
+using Microsoft.Extensions.Options;
+
+namespace Avrr.Bot.Turns;
+
+/// <summary>
+/// The one channel-agnostic turn: dedupe → per-conversation order → load state → dialog → one transaction with the
+/// inbox record, the new state (version-checked) and the outgoing activities → delivery. Channels only translate.
+/// </summary>
+internal sealed partial class TurnPipeline
+{
+    private const int MaxAttempts = 5;
+
+    private readonly TurnSessionPool _sessions;
+    private readonly IDialogEngine _engine;
+    private readonly ConversationLocks _locks;
+    private readonly ConversationEvents _events;
+    private readonly IFieldProtector _protector;
+    private readonly TimeProvider _time;
+    private readonly BotOptions _bot;
+    private readonly ILogger<TurnPipeline> _logger;
+
+    public TurnPipeline(
+        TurnSessionPool sessions,
+        IDialogEngine engine,
+        ConversationLocks locks,
+        ConversationEvents events,
+        IFieldProtector protector,
+        TimeProvider time,
+        IOptions<BotOptions> bot,
+        ILogger<TurnPipeline> logger)
+    {
+        _sessions = sessions;
+        _engine = engine;
+        _locks = locks;
+        _events = events;
+        _protector = protector;
+        _time = time;
+        _bot = bot.Value;
+        _logger = logger;
+    }
+
+    /// <summary>Runs the turn now, recording the inbox entry in the turn's own transaction.</summary>
+    public Task<TurnOutcome> ProcessAsync(InboundMessage message, CancellationToken ct) => RunAsync(message, pendingInboxId: null, ct);
+
+    /// <summary>Runs the turn for a message that was acknowledged earlier and waits in the inbox.</summary>
+    internal Task<TurnOutcome> ProcessPendingAsync(InboundMessage message, long inboxId, CancellationToken ct) => RunAsync(message, inboxId, ct);
+
+    private async Task<TurnOutcome> RunAsync(InboundMessage message, long? pendingInboxId, CancellationToken ct)
+    {
+        using var _ = await _locks.AcquireAsync(message.ConversationId, ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            var lease = await _sessions.AcquireAsync(ct);
+            var broken = false;
+            TurnOutcome? outcome;
+            try
+            {
+                outcome = await TryTurnAsync(lease.Session, message, pendingInboxId, ct);
+            }
+            catch (Exception ex) when (ex is DbException or InvalidOperationException)
+            {
+                broken = true;
+                throw;
+            }
+            finally
+            {
+                await lease.ReleaseAsync(broken);
+            }
+
+            if (outcome is not null)
+            {
+                if (outcome.Status != TurnStatus.Duplicate)
+                {
+                    AfterCommit(message, outcome);
+                }
+
+                return outcome;
+            }
+
+            Log.VersionConflict(_logger, message.Channel, attempt);
+            if (attempt == MaxAttempts)
+            {
+                throw new TurnConflictException($"Turn for a {message.Channel} conversation lost the version check {MaxAttempts} times.");
+            }
+        }
+    }
+
+    /// <returns>The outcome, or null when the version check failed and the whole turn must run again.</returns>
+    private async Task<TurnOutcome?> TryTurnAsync(TurnSession session, InboundMessage message, long? pendingInboxId, CancellationToken ct)
+    {
+        await session.BeginAsync(ct);
+        var now = _time.GetUtcNow();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var conversationId = message.ConversationId;
+
+        var fresh = pendingInboxId is { } inboxId
+            ? await session.MarkInboxProcessedAsync(inboxId, ct)
+            : await session.TryInsertInboxAsync(message.Channel, message.ExternalId, conversationId, nowMs, ct);
+        if (!fresh)
+        {
+            await session.RollbackAsync();
+            Log.Duplicate(_logger, message.Channel);
+            return TurnOutcome.Duplicate;
+        }
+
+        var conversation = await session.LoadAsync(conversationId, ct);
+        var seq = conversation?.NextSeq ?? 0;
+
+        var inbound = message.Activity;
+        inbound.Id = StoredActivity.IdFor(conversationId, seq);
+        inbound.Timestamp = now;
+        inbound.ChannelId = message.Channel;
+        inbound.Conversation = new ConversationAccount { Id = conversationId };
+        await session.InsertActivityAsync(conversationId, seq, ActivityDirection.In, Protect(conversationId, inbound), nowMs, DeliveryStatus.None, ct);
+        var inboundStored = new StoredActivity(conversationId, seq, ActivityDirection.In, inbound);
+        seq++;
+
+        var owner = conversation?.Owner ?? ConversationOwner.Bot;
+        var optedOut = conversation?.OptedOut ?? false;
+        var state = conversation?.State is { } protectedState ? _protector.Unprotect(conversationId, protectedState) : null;
+        var outgoing = new List<StoredActivity>();
+        var status = TurnStatus.Processed;
+
+        if (owner == ConversationOwner.Counsellor)
+        {
+            // Only the owner speaks: the message waits for the counsellor and the bot stays silent.
+            status = TurnStatus.HeldForCounsellor;
+        }
+        else if (ShouldRunDialog(inbound, conversation is null))
+        {
+            var result = _engine.Run(state, ToTurnInput(message, now));
+            state = result.State;
+            optedOut = false;
+
+            foreach (var signal in result.Signals)
+            {
+                switch (signal)
+                {
+                    case HandoffRequested handoff:
+                        await session.InsertHandoffAsync(conversationId, (int)handoff.Urgency, handoff.Reason, _protector.Protect(conversationId, handoff.CaseSummaryJson), nowMs, ct);
+                        owner = owner == ConversationOwner.Bot ? ConversationOwner.Queued : owner;
+                        Log.HandoffRequested(_logger, message.Channel, handoff.Urgency);
+                        break;
+                    case EraseRequested:
+                        await session.EraseAsync(conversationId, inboundStored.Seq, ct);
+                        Log.Erased(_logger, message.Channel);
+                        break;
+                    case OptedOut:
+                        optedOut = true;
+                        break;
+                }
+            }
+
+            var delivery = message.Delivery == DeliveryMode.Push ? DeliveryStatus.Pending : DeliveryStatus.None;
+            for (var i = 0; i < result.Replies.Count; i++)
+            {
+                // Strictly later timestamps keep the replies after the echo in clients that sort by time.
+                var activity = ActivityFactory.FromReply(result.Replies[i], inbound, conversationId, seq, now.AddMilliseconds(i + 1), _bot);
+                await session.InsertActivityAsync(conversationId, seq, ActivityDirection.Out, Protect(conversationId, activity), nowMs, delivery, ct);
+                outgoing.Add(new StoredActivity(conversationId, seq, ActivityDirection.Out, activity));
+                seq++;
+            }
+        }
+
+        var protectedNewState = state is null ? null : _protector.Protect(conversationId, state);
+        var saved = conversation is null
+            ? await session.InsertConversationAsync(conversationId, message.Channel, message.ChannelAddress, protectedNewState, seq, optedOut, nowMs, ct)
+            : await session.UpdateConversationAsync(conversationId, conversation.Version, protectedNewState, seq, owner, optedOut, nowMs, ct);
+        if (!saved)
+        {
+            await session.RollbackAsync();
+            return null;
+        }
+
+        await session.CommitAsync(ct);
+        return new TurnOutcome(status, inboundStored, outgoing);
+    }
+
+    private void AfterCommit(InboundMessage message, TurnOutcome outcome)
+    {
+        if (string.Equals(_bot.Failpoint, "after_commit_before_delivery", StringComparison.Ordinal))
+        {
+            // Test hook for crash recovery: die like kill -9 between commit and delivery.
+            Environment.FailFast("failpoint after_commit_before_delivery");
+        }
+
+        var last = outcome.Outgoing.Count > 0 ? outcome.Outgoing[^1].Seq : outcome.Inbound!.Seq;
+        _events.Published(message.ConversationId, last, message.Delivery == DeliveryMode.Push && outcome.Outgoing.Count > 0);
+        Log.TurnCompleted(_logger, message.Channel, outcome.Status, outcome.Outgoing.Count);
+    }
+
+    private static bool ShouldRunDialog(Activity inbound, bool isNewConversation) => inbound.Type switch
+    {
+        ActivityTypes.Message => true,
+        // A client announcing itself starts the conversation (the greeting) once, never again on reconnects.
+        ActivityTypes.Event or ActivityTypes.ConversationUpdate => isNewConversation,
+        _ => false,
+    };
+
+    private static TurnInput ToTurnInput(InboundMessage message, DateTimeOffset now)
+    {
+        var activity = message.Activity;
+        var isMessage = activity.Type == ActivityTypes.Message;
+        return new TurnInput(
+            isMessage ? activity.Text : null,
+            isMessage ? ActivityJson.ChoiceValue(activity) : null,
+            activity.Locale,
+            message.Capabilities,
+            now,
+            message.StartParameter);
+    }
+
+    private string Protect(string conversationId, Activity activity) => _protector.Protect(conversationId, ActivityJson.Serialize(activity));
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Turn completed on {Channel}: {Status}, {Replies} replies")]
+        public static partial void TurnCompleted(ILogger logger, string channel, TurnStatus status, int replies);
+
+        [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Duplicate inbound message on {Channel} ignored")]
+        public static partial void Duplicate(ILogger logger, string channel);
+
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Version conflict on {Channel}, attempt {Attempt}: retrying the whole turn")]
+        public static partial void VersionConflict(ILogger logger, string channel, int attempt);
+
+        [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Hand-off requested on {Channel} with urgency {Urgency}")]
+        public static partial void HandoffRequested(ILogger logger, string channel, HandoffUrgency urgency);
+
+        [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Conversation data erased on request ({Channel})")]
+        public static partial void Erased(ILogger logger, string channel);
+    }
+}
+
+public sealed class TurnConflictException(string message) : Exception(message);

@@ -1,0 +1,52 @@
+// The contract between the conversation engine and the host that runs turns (bot/Turns).
+// The engine is pure: no HTTP, channels, EF Core or clocks of its own; everything arrives in TurnInput.
+namespace Avrr.Dialogs;
+
+/// <summary>What the channel can show, so replies are shaped once for every channel.</summary>
+public sealed record ChannelCapabilities(int MaxTextLength, int MaxChoices, bool SupportsChoices)
+{
+    public static ChannelCapabilities WebChat { get; } = new(4000, 12, true);
+}
+
+/// <summary>One inbound user message, already normalised by its channel.</summary>
+/// <param name="Text">What the person typed, or the title of the button they pressed.</param>
+/// <param name="Value">The machine value of a pressed button, when the channel reports one.</param>
+/// <param name="ChannelLocale">The locale the client reports (BCP-47), a hint for language detection.</param>
+/// <param name="StartParameter">A deep-link parameter (e.g. a counselling centre's QR code), on the first message only.</param>
+public sealed record TurnInput(
+    string? Text,
+    string? Value,
+    string? ChannelLocale,
+    ChannelCapabilities Capabilities,
+    DateTimeOffset Now,
+    string? StartParameter = null);
+
+/// <summary>A choice offered with a reply: <c>Value</c> comes back as <see cref="TurnInput.Value"/> when pressed.</summary>
+public sealed record ReplyChoice(string Value, string Title);
+
+/// <summary>One message to the person, in one language, already split to the channel's length limit.</summary>
+public sealed record Reply(string Text, IReadOnlyList<ReplyChoice> Choices, string Language, bool RightToLeft);
+
+/// <summary>Something the host must do besides sending replies, committed in the same transaction as the turn.</summary>
+public abstract record DialogSignal;
+
+public enum HandoffUrgency { Normal, High, Urgent }
+
+/// <summary>The person should reach a counsellor; <c>CaseSummaryJson</c> is the typed case summary (avrr-domain.md §7).</summary>
+public sealed record HandoffRequested(HandoffUrgency Urgency, string Reason, string CaseSummaryJson) : DialogSignal;
+
+/// <summary>The person asked to delete everything stored about them.</summary>
+public sealed record EraseRequested : DialogSignal;
+
+/// <summary>The person said stop: the host sends nothing more until they write again.</summary>
+public sealed record OptedOut : DialogSignal;
+
+/// <summary>The outcome of one turn: the state to store (compact JSON), the replies and the signals.</summary>
+public sealed record TurnResult(string State, IReadOnlyList<Reply> Replies, IReadOnlyList<DialogSignal> Signals);
+
+/// <summary>Runs one turn. Implementations are stateless singletons; all per-person state is in <c>state</c>.</summary>
+public interface IDialogEngine
+{
+    /// <param name="state">The state stored after the previous turn, or null for a new conversation.</param>
+    TurnResult Run(string? state, TurnInput input);
+}

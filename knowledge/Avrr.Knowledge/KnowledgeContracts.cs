@@ -1,0 +1,110 @@
+// The contract between the knowledge library and its consumers (dialogs, bot, admin).
+// Implementations live beside it in this project; consumers depend only on these types.
+namespace Avrr.Knowledge;
+
+/// <summary>A language the content is offered in, named in itself.</summary>
+public sealed record LanguageInfo(string Code, string NativeName, bool RightToLeft);
+
+/// <summary>A string resolved through the fallback chain: requested language → deployment default → source language.</summary>
+public sealed record LocalizedText(string Text, string Language, bool IsFallback);
+
+/// <summary>Kinds of prompts the intake uses.</summary>
+public enum QuestionKind { Choice, YesNo, Number, Date, FreeText, Country }
+
+/// <summary>One allowed answer of a choice question. <c>Safeguarding</c> names a category when choosing it is a disclosure.</summary>
+public sealed record QuestionOption(string Id, string LabelKey, string? Safeguarding = null);
+
+/// <summary>An intake question; its text and option labels are string keys.</summary>
+public sealed record Question(
+    string Id,
+    QuestionKind Kind,
+    string PromptKey,
+    string? HelpKey,
+    IReadOnlyList<QuestionOption> Options,
+    int? Min = null,
+    int? Max = null);
+
+/// <summary>A special answer every question accepts.</summary>
+public static class SpecialAnswers
+{
+    public const string DontKnow = "dont_know";
+    public const string PreferNotToSay = "prefer_not_to_say";
+}
+
+/// <summary>The likely outcome of a pre-screen. The bot never decides; a counsellor does.</summary>
+public enum PreScreenOutcome { LikelyEligible, LikelyNotEligible, Unclear }
+
+/// <summary>A rule that fired, with its plain-language reason (a string key) and where it comes from.</summary>
+public sealed record RuleFinding(string RuleId, PreScreenOutcome Effect, string ReasonKey, string Source, DateOnly LastVerified, IReadOnlyList<string> QuestionIds);
+
+/// <summary>A fact about a programme (an amount, a document, a deadline), with its source and last-verified date.</summary>
+public sealed record ProgrammeFact(string Id, string Kind, string TextKey, string Source, DateOnly LastVerified);
+
+public sealed record EligibilityResult(
+    string ProgrammeId,
+    PreScreenOutcome Outcome,
+    IReadOnlyList<RuleFinding> Findings,
+    IReadOnlyList<ProgrammeFact> PossibleHelp,
+    string ContentVersion);
+
+/// <summary>A host-country programme: which questions it needs (in order) and the rules over the answers.</summary>
+public sealed record Programme(string Id, string HostCountry, string NameKey, string SummaryKey, IReadOnlyList<string> QuestionIds, IReadOnlyList<ProgrammeFact> Facts);
+
+public sealed record HostCountry(string Code, string NameKey, string ProgrammeId);
+
+public enum ContactKind { Emergency, Protection, Counselling, Medical, MentalHealth, ChildProtection, AntiTrafficking }
+
+public sealed record Contact(string Id, string HostCountry, ContactKind Kind, string NameKey, string Phone, string? Url, string Source, DateOnly LastVerified);
+
+/// <summary>Safeguarding categories that interrupt any flow and raise an urgent hand-off.</summary>
+public enum SafeguardingCategory { Trafficking, UnaccompaniedMinor, MedicalEmergency, Violence, SelfHarm }
+
+/// <summary>Commands recognised at any point, in every supported language.</summary>
+public enum GlobalCommand { Help, Menu, Back, Restart, Language, Counsellor, Stop, DeleteMyData }
+
+public sealed record Article(string Id, string Language, string Title, string BodyMarkdown, string Topic, string Source, DateOnly LastVerified, bool IsFallback);
+
+public sealed record ArticleMatch(Article Article, double Score);
+
+/// <summary>
+/// One published, validated, immutable content version. Every lookup is in memory: no file I/O on the turn path.
+/// </summary>
+public interface IKnowledgeSnapshot
+{
+    string Version { get; }
+    string SourceLanguage { get; }
+    string DefaultLanguage { get; }
+    IReadOnlyList<LanguageInfo> Languages { get; }
+    LanguageInfo? FindLanguage(string code);
+
+    /// <summary>Resolves a UI string; <paramref name="args"/> fill named placeholders such as <c>{name}</c>.</summary>
+    LocalizedText Text(string key, string language, IReadOnlyDictionary<string, string>? args = null);
+
+    IReadOnlyList<HostCountry> HostCountries { get; }
+    Programme? FindProgramme(string id);
+    Question? FindQuestion(string id);
+
+    /// <summary>The next question the programme still needs, given the answers so far (rules decide which are relevant); null when done.</summary>
+    string? NextQuestion(string programmeId, IReadOnlyDictionary<string, string> answers);
+
+    EligibilityResult Evaluate(string programmeId, IReadOnlyDictionary<string, string> answers);
+
+    IReadOnlyList<ArticleMatch> SearchArticles(string language, string query, int max);
+    Article? FindArticle(string id, string language);
+    IReadOnlyList<Article> ArticlesByTopic(string topic, string language);
+
+    /// <summary>Detects a safeguarding disclosure in free text of any supported language (after folding).</summary>
+    SafeguardingCategory? DetectSafeguarding(string text);
+
+    GlobalCommand? MatchCommand(string text);
+    IReadOnlyList<Contact> Contacts(string hostCountry);
+}
+
+/// <summary>Where the current published snapshot and earlier versions come from.</summary>
+public interface IKnowledgeSource
+{
+    IKnowledgeSnapshot Current { get; }
+
+    /// <summary>A specific earlier or current version; null when it is no longer available.</summary>
+    IKnowledgeSnapshot? Find(string version);
+}

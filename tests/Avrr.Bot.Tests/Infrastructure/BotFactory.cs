@@ -1,0 +1,75 @@
+using Avrr.Dialogs;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Avrr.Bot.Tests.Infrastructure;
+
+/// <summary>The real host on a fresh SQLite file per factory; the dialog engine and clock can be swapped.</summary>
+public sealed class BotFactory : WebApplicationFactory<Program>
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "avrr-tests", Guid.NewGuid().ToString("N"));
+    private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
+
+    public BotFactory()
+    {
+        Directory.CreateDirectory(_directory);
+        DatabasePath = Path.Combine(_directory, "avrr.db");
+        _settings["ConnectionStrings:Avrr"] = $"Data Source={DatabasePath}";
+        _settings["Channels:DirectLine:Secret"] = DirectLineSecret;
+    }
+
+    public const string DirectLineSecret = "test-directline-secret-0123456789";
+
+    public string DatabasePath { get; }
+
+    public IDialogEngine? Engine { get; init; }
+
+    public FakeTimeProvider? Time { get; init; }
+
+    public BotFactory With(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(services =>
+        {
+            if (Engine is not null)
+            {
+                services.RemoveAll<IDialogEngine>();
+                services.AddSingleton(Engine);
+            }
+
+            if (Time is not null)
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton<TimeProvider>(Time);
+            }
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by the OS is left to the temp cleaner.
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using System.Globalization;
+using Avrr.Dialogs;
+
+namespace Avrr.Bot.Tests.Infrastructure;
+
+/// <summary>
+/// A dialog engine for pipeline tests: it counts turns in its state and echoes, so tests can see order and lost
+/// updates exactly. The product engine is tested in Avrr.Dialogs.Tests and end to end elsewhere.
+/// </summary>
+internal sealed class EchoEngine : IDialogEngine
+{
+    public TurnResult Run(string? state, TurnInput input)
+    {
+        var count = state is null ? 0 : int.Parse(state, CultureInfo.InvariantCulture);
+        count++;
+        var text = input.Text is null ? "welcome" : $"echo {count}: {input.Text}";
+        var choices = input.Text is null ? new[] { new ReplyChoice("hello", "Hello") } : [];
+        var rtl = input.ChannelLocale?.StartsWith("ar", StringComparison.Ordinal) == true;
+        return new TurnResult(count.ToString(CultureInfo.InvariantCulture), [new Reply(text, choices, rtl ? "ar" : "en", rtl)], []);
+    }
+}
