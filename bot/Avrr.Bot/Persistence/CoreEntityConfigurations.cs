@@ -1,0 +1,94 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Avrr.Bot.Persistence;
+
+// The conversation store's tables. Each capability (channels, admin, …) adds its own IAvrrEntityConfiguration
+// classes in its folder and a hand-written migration; SchemaMatchesModelTests checks they agree.
+
+internal sealed class ConversationConfiguration : IAvrrEntityConfiguration<ConversationRecord>
+{
+    public void Configure(EntityTypeBuilder<ConversationRecord> e)
+    {
+        e.ToTable("conversations");
+        e.HasKey(x => x.Id);
+        e.Property(x => x.Id).HasColumnName("id").HasMaxLength(200);
+        e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(32);
+        e.Property(x => x.ChannelAddress).HasColumnName("channel_address").HasMaxLength(200);
+        e.Property(x => x.State).HasColumnName("state");
+        e.Property(x => x.Version).HasColumnName("version");
+        e.Property(x => x.NextSeq).HasColumnName("next_seq");
+        e.Property(x => x.Owner).HasColumnName("owner");
+        e.Property(x => x.OptedOut).HasColumnName("opted_out");
+        e.Property(x => x.CreatedAt).HasColumnName("created_at");
+        e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+        e.HasIndex(x => new { x.Channel, x.ChannelAddress }).HasDatabaseName("ix_conversations_channel_address");
+    }
+}
+
+internal sealed class InboxConfiguration : IAvrrEntityConfiguration<InboxRecord>
+{
+    public void Configure(EntityTypeBuilder<InboxRecord> e)
+    {
+        e.ToTable("inbox");
+        e.HasKey(x => x.Id);
+        e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+        e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(32);
+        e.Property(x => x.ExternalId).HasColumnName("external_id").HasMaxLength(200);
+        e.Property(x => x.ConversationId).HasColumnName("conversation_id").HasMaxLength(200);
+        e.Property(x => x.ReceivedAt).HasColumnName("received_at");
+        e.Property(x => x.Status).HasColumnName("status");
+        e.Property(x => x.Payload).HasColumnName("payload");
+        e.HasIndex(x => new { x.Channel, x.ExternalId }).IsUnique().HasDatabaseName("ux_inbox_channel_external_id");
+        e.HasIndex(x => new { x.Status, x.Id }).HasDatabaseName("ix_inbox_status");
+    }
+}
+
+internal sealed class ActivityConfiguration : IAvrrEntityConfiguration<ActivityRecord>
+{
+    public void Configure(EntityTypeBuilder<ActivityRecord> e)
+    {
+        e.ToTable("activities");
+        e.HasKey(x => new { x.ConversationId, x.Seq });
+        e.Property(x => x.ConversationId).HasColumnName("conversation_id").HasMaxLength(200);
+        e.Property(x => x.Seq).HasColumnName("seq");
+        e.Property(x => x.Direction).HasColumnName("direction");
+        e.Property(x => x.Payload).HasColumnName("payload");
+        e.Property(x => x.CreatedAt).HasColumnName("created_at");
+        e.Property(x => x.Delivery).HasColumnName("delivery");
+        e.Property(x => x.Attempts).HasColumnName("attempts");
+        e.Property(x => x.NextAttemptAt).HasColumnName("next_attempt_at");
+        e.Property(x => x.LastError).HasColumnName("last_error").HasMaxLength(1000);
+        e.Property(x => x.ExternalMessageId).HasColumnName("external_message_id").HasMaxLength(200);
+        e.HasIndex(x => new { x.Delivery, x.NextAttemptAt }).HasDatabaseName("ix_activities_delivery");
+    }
+}
+
+internal sealed class HandoffRequestConfiguration : IAvrrEntityConfiguration<HandoffRequestRecord>
+{
+    public void Configure(EntityTypeBuilder<HandoffRequestRecord> e)
+    {
+        e.ToTable("handoff_requests");
+        e.HasKey(x => x.Id);
+        e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+        e.Property(x => x.ConversationId).HasColumnName("conversation_id").HasMaxLength(200);
+        e.Property(x => x.Urgency).HasColumnName("urgency");
+        e.Property(x => x.Reason).HasColumnName("reason").HasMaxLength(200);
+        e.Property(x => x.CaseSummary).HasColumnName("case_summary");
+        e.Property(x => x.Status).HasColumnName("status");
+        e.Property(x => x.CreatedAt).HasColumnName("created_at");
+        e.HasIndex(x => new { x.Status, x.Urgency }).HasDatabaseName("ix_handoff_requests_status");
+        e.HasIndex(x => x.ConversationId).HasDatabaseName("ix_handoff_requests_conversation");
+    }
+}
+
+internal sealed class HostSettingConfiguration : IAvrrEntityConfiguration<HostSettingRecord>
+{
+    public void Configure(EntityTypeBuilder<HostSettingRecord> e)
+    {
+        e.ToTable("host_settings");
+        e.HasKey(x => x.Key);
+        e.Property(x => x.Key).HasColumnName("key").HasMaxLength(100);
+        e.Property(x => x.Value).HasColumnName("value");
+    }
+}
