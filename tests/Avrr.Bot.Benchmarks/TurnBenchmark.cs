@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Avrr.Bot.Activities;
+using Activity = Avrr.Bot.Activities.Activity;
+using Avrr.Bot.Hosting;
+using Avrr.Bot.Persistence;
+using Avrr.Bot.Turns;
+using Avrr.Dialogs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Avrr.Bot.Benchmarks;
+
+internal static class TurnBenchmark
+{
+    public static async Task<BenchmarkResult> RunAsync(BenchmarkOptions options)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "avrr-bench", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            return await RunInAsync(directory, options);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task<BenchmarkResult> RunInAsync(string directory, BenchmarkOptions options)
+    {
+        // The product: the real host's services (store, pipeline, dialog engine, shipped knowledge), no HTTP.
+        var builder = WebApplication.CreateBuilder([
+            $"--ConnectionStrings:Avrr=Data Source={Path.Combine(directory, "product.db")}",
+            $"--Storage:SqliteSynchronous={options.Synchronous}",
+        ]);
+        builder.Logging.ClearProviders();
+        builder.AddAvrrStorage();
+        builder.AddTurnPipeline();
+        builder.AddConversationEngine();
+        await using var app = builder.Build();
+        await app.MigrateStorageAsync();
+        var pipeline = app.Services.GetRequiredService<TurnPipeline>();
+        var engineName = app.Services.GetRequiredService<IDialogEngine>().GetType().FullName!;
+
+        using var baseline = new BaselineTurn(Path.Combine(directory, "baseline.db"), options.Synchronous, options.Conversations);
+        var replyJson = JsonSerializer.Serialize(new { type = "message", text = "A reply of ordinary length for a person on a cheap phone." });
+
+        long productCounter = 0;
+        long baselineCounter = 0;
+        async Task ProductTurn()
+        {
+            var n = productCounter++;
+            var activity = new Activity { Type = ActivityTypes.Message, Text = (n % 3) switch { 0 => "1", 1 => "menu", _ => "hello" }, From = new ChannelAccount { Id = "u", Role = RoleTypes.User }, Locale = "en-US" };
+            await pipeline.ProcessAsync(
+                new InboundMessage("bench", "p" + n.ToString(CultureInfo.InvariantCulture), "c" + (n % options.Conversations).ToString(CultureInfo.InvariantCulture), "u", activity, ChannelCapabilities.WebChat, DeliveryMode.Pull),
+                CancellationToken.None);
+        }
+
+        void BaselineTurnOnce()
+        {
+            var n = baselineCounter++;
+            baseline.Turn("c" + (n % options.Conversations).ToString(CultureInfo.InvariantCulture), replyJson, n);
+        }
+
+        for (var i = 0; i < options.WarmupTurns; i++)
+        {
+            await ProductTurn();
+            BaselineTurnOnce();
+        }
+
+        var product = new Samples(options.Blocks * options.TurnsPerBlock);
+        var floor = new Samples(options.Blocks * options.TurnsPerBlock);
+        for (var block = 0; block < options.Blocks; block++)
+        {
+            // Interleaved A B A B …: drift on the machine hits both sides alike.
+            await MeasureAsync(floor, options.TurnsPerBlock, () => { BaselineTurnOnce(); return Task.CompletedTask; });
+            await MeasureAsync(product, options.TurnsPerBlock, ProductTurn);
+        }
+
+        return new BenchmarkResult(product, floor, options, engineName);
+    }
+
+    private static async Task MeasureAsync(Samples samples, int turns, Func<Task> turn)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var blockStart = Stopwatch.GetTimestamp();
+        for (var i = 0; i < turns; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await turn();
+            samples.Add(Stopwatch.GetElapsedTime(start));
+        }
+
+        samples.AddBlock(Stopwatch.GetElapsedTime(blockStart), turns, GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore);
+    }
+}
+
+internal sealed class Samples(int capacity)
+{
+    private readonly List<double> _latenciesMs = new(capacity);
+    private TimeSpan _elapsed;
+    private long _turns;
+    private long _allocated;
+
+    public void Add(TimeSpan latency) => _latenciesMs.Add(latency.TotalMilliseconds);
+
+    public void AddBlock(TimeSpan elapsed, int turns, long allocated)
+    {
+        _elapsed += elapsed;
+        _turns += turns;
+        _allocated += allocated;
+    }
+
+    public double TurnsPerSecond => _turns / _elapsed.TotalSeconds;
+
+    public double BytesPerTurn => (double)_allocated / _turns;
+
+    public double Percentile(double p)
+    {
+        var sorted = _latenciesMs.Order().ToList();
+        var index = (int)Math.Ceiling(p * sorted.Count) - 1;
+        return sorted[Math.Clamp(index, 0, sorted.Count - 1)];
+    }
+}
+
+internal sealed record BenchmarkResult(Samples Product, Samples Baseline, BenchmarkOptions Options, string Engine)
+{
+    public const double RatioTarget = 0.5;
+    public const double P99TargetMs = 2.0;
+
+    public double Ratio => Product.TurnsPerSecond / Baseline.TurnsPerSecond;
+
+    public bool TargetMet => Ratio >= RatioTarget && Product.Percentile(0.99) < P99TargetMs;
+
+    public string ToJson()
+    {
+        static double R(double value) => Math.Round(value, 4);
+        Console.WriteLine($"{"",-10} {"turns/s",10} {"p50 ms",8} {"p99 ms",8} {"p99.9 ms",9} {"B/turn",9}");
+        foreach (var (name, s) in new[] { ("baseline", Baseline), ("product", Product) })
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-10} {s.TurnsPerSecond,10:F0} {s.Percentile(0.5),8:F3} {s.Percentile(0.99),8:F3} {s.Percentile(0.999),9:F3} {s.BytesPerTurn,9:F0}"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio {Ratio:F3} (target ≥ {RatioTarget}), product p99 {Product.Percentile(0.99):F3} ms (target < {P99TargetMs} ms): {(TargetMet ? "met" : "NOT met")}"));
+        return JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["productTurnsPerSecond"] = R(Product.TurnsPerSecond),
+            ["baselineTurnsPerSecond"] = R(Baseline.TurnsPerSecond),
+            ["ratio"] = R(Ratio),
+            ["productP50Ms"] = R(Product.Percentile(0.5)),
+            ["productP99Ms"] = R(Product.Percentile(0.99)),
+            ["productP999Ms"] = R(Product.Percentile(0.999)),
+            ["baselineP50Ms"] = R(Baseline.Percentile(0.5)),
+            ["baselineP99Ms"] = R(Baseline.Percentile(0.99)),
+            ["baselineP999Ms"] = R(Baseline.Percentile(0.999)),
+            ["productBytesPerTurn"] = R(Product.BytesPerTurn),
+            ["baselineBytesPerTurn"] = R(Baseline.BytesPerTurn),
+            ["synchronous"] = Options.Synchronous.ToString(),
+            ["turns"] = Options.Blocks * Options.TurnsPerBlock,
+            ["engine"] = Engine,
+            ["targetMet"] = TargetMet,
+        });
+    }
+}
