@@ -115,7 +115,6 @@ internal sealed partial class TurnPipeline
         inbound.Timestamp = now;
         inbound.ChannelId = message.Channel;
         inbound.Conversation = new ConversationAccount { Id = conversationId };
-        await session.InsertActivityAsync(conversationId, seq, ActivityDirection.In, Protect(conversationId, inbound), nowMs, DeliveryStatus.None, ct);
         var inboundStored = new StoredActivity(conversationId, seq, ActivityDirection.In, inbound);
         seq++;
 
@@ -123,6 +122,7 @@ internal sealed partial class TurnPipeline
         var optedOut = conversation?.OptedOut ?? false;
         var state = conversation?.State is { } protectedState ? _protector.Unprotect(conversationId, protectedState) : null;
         var outgoing = new List<StoredActivity>();
+        IReadOnlyList<DialogSignal> signals = [];
         var status = TurnStatus.Processed;
 
         if (owner == ConversationOwner.Counsellor)
@@ -134,38 +134,24 @@ internal sealed partial class TurnPipeline
         {
             var result = _engine.Run(state, ToTurnInput(message, now));
             state = result.State;
-            optedOut = false;
-
-            foreach (var signal in result.Signals)
+            signals = result.Signals;
+            optedOut = signals.Any(s => s is OptedOut);
+            if (owner == ConversationOwner.Bot && signals.Any(s => s is HandoffRequested))
             {
-                switch (signal)
-                {
-                    case HandoffRequested handoff:
-                        await session.InsertHandoffAsync(conversationId, (int)handoff.Urgency, handoff.Reason, _protector.Protect(conversationId, handoff.CaseSummaryJson), nowMs, ct);
-                        owner = owner == ConversationOwner.Bot ? ConversationOwner.Queued : owner;
-                        Log.HandoffRequested(_logger, message.Channel, handoff.Urgency);
-                        break;
-                    case EraseRequested:
-                        await session.EraseAsync(conversationId, inboundStored.Seq, ct);
-                        Log.Erased(_logger, message.Channel);
-                        break;
-                    case OptedOut:
-                        optedOut = true;
-                        break;
-                }
+                owner = ConversationOwner.Queued;
             }
 
-            var delivery = message.Delivery == DeliveryMode.Push ? DeliveryStatus.Pending : DeliveryStatus.None;
             for (var i = 0; i < result.Replies.Count; i++)
             {
                 // Strictly later timestamps keep the replies after the echo in clients that sort by time.
                 var activity = ActivityFactory.FromReply(result.Replies[i], inbound, conversationId, seq, now.AddMilliseconds(i + 1), _bot);
-                await session.InsertActivityAsync(conversationId, seq, ActivityDirection.Out, Protect(conversationId, activity), nowMs, delivery, ct);
                 outgoing.Add(new StoredActivity(conversationId, seq, ActivityDirection.Out, activity));
                 seq++;
             }
         }
 
+        // The version check comes first: it takes the conversation's row lock, so on PostgreSQL a second instance
+        // running the same conversation waits here, then fails the check and retries, before it writes anything else.
         var protectedNewState = state is null ? null : _protector.Protect(conversationId, state);
         var saved = conversation is null
             ? await session.InsertConversationAsync(conversationId, message.Channel, message.ChannelAddress, protectedNewState, seq, optedOut, nowMs, ct)
@@ -174,6 +160,28 @@ internal sealed partial class TurnPipeline
         {
             await session.RollbackAsync();
             return null;
+        }
+
+        await session.InsertActivityAsync(conversationId, inboundStored.Seq, ActivityDirection.In, Protect(conversationId, inbound), nowMs, DeliveryStatus.None, ct);
+        var delivery = message.Delivery == DeliveryMode.Push ? DeliveryStatus.Pending : DeliveryStatus.None;
+        foreach (var reply in outgoing)
+        {
+            await session.InsertActivityAsync(conversationId, reply.Seq, ActivityDirection.Out, Protect(conversationId, reply.Activity), nowMs, delivery, ct);
+        }
+
+        foreach (var signal in signals)
+        {
+            switch (signal)
+            {
+                case HandoffRequested handoff:
+                    await session.InsertHandoffAsync(conversationId, (int)handoff.Urgency, handoff.Reason, _protector.Protect(conversationId, handoff.CaseSummaryJson), nowMs, ct);
+                    Log.HandoffRequested(_logger, message.Channel, handoff.Urgency);
+                    break;
+                case EraseRequested:
+                    await session.EraseAsync(conversationId, inboundStored.Seq, ct);
+                    Log.Erased(_logger, message.Channel);
+                    break;
+            }
         }
 
         await session.CommitAsync(ct);

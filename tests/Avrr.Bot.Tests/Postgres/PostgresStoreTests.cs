@@ -1,0 +1,142 @@
+using System.Text.Json.Nodes;
+using Avrr.Bot.Activities;
+using Avrr.Bot.Persistence;
+using Avrr.Bot.Tests.Infrastructure;
+using Avrr.Bot.Turns;
+using Avrr.Dialogs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Avrr.Bot.Tests.Postgres;
+
+/// <summary>The same store on a real PostgreSQL: schema, turns, and two instances sharing one database.</summary>
+[Collection(PostgresServerGroup.Name)]
+public sealed class PostgresStoreTests(PostgresServer server)
+{
+    private async Task<BotFactory> HostAsync(string? connectionString = null)
+    {
+        var factory = new BotFactory { Engine = new EchoEngine() }
+            .With("Storage:Provider", "Postgres")
+            .With("ConnectionStrings:Avrr", connectionString ?? await server.CreateDatabaseAsync());
+        factory.CreateClient().Dispose();
+        return factory;
+    }
+
+    private static InboundMessage Message(string conversationId, string externalId, string text) => new(
+        "test",
+        externalId,
+        conversationId,
+        "user-1",
+        new Activity { Type = ActivityTypes.Message, Text = text, From = new ChannelAccount { Id = "user-1", Role = RoleTypes.User } },
+        ChannelCapabilities.WebChat,
+        DeliveryMode.Pull);
+
+    [PostgresFact]
+    public async Task Migrated_schema_equals_the_schema_the_model_creates()
+    {
+        var migrated = await server.CreateDatabaseAsync();
+        var created = await server.CreateDatabaseAsync();
+        await using (var db = Context(migrated))
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        await using (var db = Context(created))
+        {
+            await db.Database.EnsureCreatedAsync();
+        }
+
+        var expected = await DescribeAsync(created);
+        var actual = await DescribeAsync(migrated);
+
+        Assert.Equal(expected, actual);
+    }
+
+    [PostgresFact]
+    public async Task Duplicate_and_concurrent_turns_behave_as_on_sqlite()
+    {
+        using var factory = await HostAsync();
+        var pipeline = factory.Services.GetRequiredService<TurnPipeline>();
+
+        Assert.Equal(TurnStatus.Processed, (await pipeline.ProcessAsync(Message("pg", "m0", "first"), default)).Status);
+        Assert.Equal(TurnStatus.Duplicate, (await pipeline.ProcessAsync(Message("pg", "m0", "first"), default)).Status);
+        await Task.WhenAll(Enumerable.Range(1, 49).Select(i => pipeline.ProcessAsync(Message("pg", $"m{i}", $"n{i}"), default)));
+
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
+        var conversation = await db.Conversations.SingleAsync(c => c.Id == "pg");
+        Assert.Equal("50", conversation.State);
+        Assert.Equal(100, conversation.NextSeq);
+    }
+
+    [PostgresFact]
+    public async Task Two_instances_on_one_database_lose_no_update()
+    {
+        var connectionString = await server.CreateDatabaseAsync();
+        using var first = await HostAsync(connectionString);
+        using var second = await HostAsync(connectionString);
+        var a = first.Services.GetRequiredService<TurnPipeline>();
+        var b = second.Services.GetRequiredService<TurnPipeline>();
+
+        // The in-process lock does not span instances: the version check and turn retry must.
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => (i % 2 == 0 ? a : b).ProcessAsync(Message("shared", $"m{i}", $"n{i}"), default)));
+
+        await using var db = await first.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
+        var conversation = await db.Conversations.SingleAsync(c => c.Id == "shared");
+        Assert.Equal("40", conversation.State);
+        Assert.Equal(80, conversation.NextSeq);
+        var replies = await db.Activities.Where(x => x.ConversationId == "shared" && x.Direction == ActivityDirection.Out).Select(x => x.Payload).ToListAsync();
+        var counters = replies.Select(p => int.Parse(JsonNode.Parse(p)!["text"]!.GetValue<string>().Split(' ', ':')[1], System.Globalization.CultureInfo.InvariantCulture)).Order();
+        Assert.Equal(Enumerable.Range(1, 40), counters);
+    }
+
+    [PostgresFact]
+    public async Task Direct_line_works_end_to_end_on_postgres()
+    {
+        using var factory = await HostAsync();
+        using var http = factory.CreateClient();
+        var client = await DirectLineClient.StartAsync(http);
+
+        (await client.PostActivityAsync("hello")).EnsureSuccessStatusCode();
+        var (activities, watermark) = await client.GetActivitiesAsync();
+
+        Assert.Equal(["hello", "echo 1: hello"], activities.Select(DirectLineClient.Text));
+        Assert.Equal("1", watermark);
+    }
+
+    private static AvrrDbContext Context(string connectionString) =>
+        new(new DbContextOptionsBuilder<AvrrDbContext>().UseNpgsql(connectionString).Options);
+
+    private static async Task<List<string>> DescribeAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var result = new List<string>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """
+                SELECT table_name, column_name, data_type, coalesce(character_maximum_length, 0), is_nullable, coalesce(is_identity, 'NO')
+                FROM information_schema.columns
+                WHERE table_schema = 'public' AND table_name NOT LIKE '__EFMigrations%'
+                ORDER BY table_name, column_name
+                """;
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                result.Add($"{reader.GetString(0)}.{reader.GetString(1)} {reader.GetString(2)}({reader.GetInt32(3)}) nullable={reader.GetString(4)} identity={reader.GetString(5)}");
+            }
+        }
+
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename NOT LIKE '__EFMigrations%' ORDER BY tablename, indexname";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                result.Add($"{reader.GetString(0)} {reader.GetString(2)}");
+            }
+        }
+
+        return result;
+    }
+}
