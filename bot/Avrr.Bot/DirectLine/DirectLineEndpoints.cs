@@ -194,7 +194,8 @@ internal static partial class DirectLineEndpoints
         var externalId = conversationId + "|" + (clientActivityId ?? "srv-" + Guid.NewGuid().ToString("N"));
         var outcome = await pipeline.ProcessAsync(
             new InboundMessage(ChannelName, externalId, conversationId, userId, activity, ChannelCapabilities.WebChat, DeliveryMode.Pull),
-            context.RequestAborted);
+            // Once received, the turn runs to its commit even if the client hangs up; it will read the reply later.
+            CancellationToken.None);
 
         var id = outcome.Inbound is { } inbound
             ? StoredActivity.IdFor(conversationId, inbound.Seq)

@@ -56,11 +56,17 @@ internal sealed partial class InboxWorker(
 
         foreach (var row in batch)
         {
+            if (ct.IsCancellationRequested)
+            {
+                break;
+            }
+
             try
             {
                 var envelope = JsonSerializer.Deserialize(protector.Unprotect(row.ConversationId, row.Payload), PendingJsonContext.Default.PendingEnvelope)
                     ?? throw new JsonException("empty inbox payload");
-                await pipeline.ProcessPendingAsync(InboxIntake.Restore(row.ExternalId, envelope), row.Id, ct);
+                // A started turn runs to its commit even during shutdown; the host waits for it (graceful shutdown).
+                await pipeline.ProcessPendingAsync(InboxIntake.Restore(row.ExternalId, envelope), row.Id, CancellationToken.None);
             }
             catch (Exception ex) when (ex is JsonException or TurnConflictException or ArgumentException or FormatException)
             {
