@@ -72,6 +72,23 @@ public sealed class DirectLineTokens(DirectLineSecret secret, TimeProvider time)
         return signingInput + "." + Base64Url.EncodeToString(signature);
     }
 
+    private static bool SignatureMatches(string encoded, byte[] expected)
+    {
+        Span<byte> actual = stackalloc byte[64];
+        try
+        {
+            // Decoding throws, rather than returning false, on some malformed input.
+            return encoded.Length <= 88
+                && Base64Url.TryDecodeFromChars(encoded, actual, out var written)
+                && written == expected.Length
+                && CryptographicOperations.FixedTimeEquals(actual[..written], expected);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
     private TokenCheck Check(string token, string purpose, out DirectLineGrant? grant, out TokenClaims? claims)
     {
         grant = null;
@@ -83,9 +100,7 @@ public sealed class DirectLineTokens(DirectLineSecret secret, TimeProvider time)
         }
 
         var expected = HMACSHA256.HashData(secret.SigningKey, Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]));
-        Span<byte> actual = stackalloc byte[64];
-        if (!Base64Url.TryDecodeFromChars(parts[2], actual, out var written) || written != expected.Length
-            || !CryptographicOperations.FixedTimeEquals(actual[..written], expected))
+        if (!SignatureMatches(parts[2], expected))
         {
             return TokenCheck.Invalid;
         }
