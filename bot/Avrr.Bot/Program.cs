@@ -1,7 +1,8 @@
 using Avrr.Bot.Hosting;
 using Avrr.Bot.WebChat;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = WebRoot.Locate() });
+builder.UseWebRootFromBuild();
 builder.AddOperations();
 builder.AddAvrrStorage();
 builder.AddTurnPipeline();
@@ -11,6 +12,12 @@ builder.AddWebChat();
 
 var app = builder.Build();
 await app.MigrateStorageAsync();
+
+app.UseWebChatPage();
+app.UseRouting();
+app.UseWebSockets();
+app.UseRateLimiter();
+
 app.MapOperations();
 app.MapDirectLineEndpoints();
 app.MapWebChat();

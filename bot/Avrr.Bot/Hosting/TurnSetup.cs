@@ -34,7 +34,6 @@ internal static class TurnSetup
 
     public static WebApplication MapDirectLineEndpoints(this WebApplication app)
     {
-        app.UseWebSockets();
         app.MapDirectLine();
         return app;
     }

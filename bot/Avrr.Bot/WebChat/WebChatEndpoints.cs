@@ -30,9 +30,9 @@ internal static class WebChatEndpoints
         return builder;
     }
 
-    public static WebApplication MapWebChat(this WebApplication app)
+    /// <summary>Security headers for every response, and "/" rewritten to the page; runs before routing.</summary>
+    public static WebApplication UseWebChatPage(this WebApplication app)
     {
-        app.UseRateLimiter();
         app.Use(async (context, next) =>
         {
             var headers = context.Response.Headers;
@@ -49,6 +49,11 @@ internal static class WebChatEndpoints
             await next();
         });
         app.UseDefaultFiles();
+        return app;
+    }
+
+    public static WebApplication MapWebChat(this WebApplication app)
+    {
         app.MapStaticAssets();
 
         app.MapPost("/webchat/token", (DirectLineTokens tokens, IOptions<DirectLineOptions> options) =>
