@@ -86,6 +86,9 @@ internal sealed partial class TurnPipeline
             {
                 throw new TurnConflictException($"Turn for a {message.Channel} conversation lost the version check {MaxAttempts} times.");
             }
+
+            // Jittered back-off so two writers that collided do not collide again in lockstep.
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), _time, ct);
         }
     }
 
@@ -93,6 +96,7 @@ internal sealed partial class TurnPipeline
     private async Task<TurnOutcome?> TryTurnAsync(TurnSession session, InboundMessage message, long? pendingInboxId, CancellationToken ct)
     {
         await session.BeginAsync(ct);
+        await session.LockConversationAsync(message.ConversationId, ct);
         var now = _time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
         var conversationId = message.ConversationId;

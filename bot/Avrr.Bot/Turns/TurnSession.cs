@@ -24,10 +24,31 @@ internal sealed class TurnSession : IAsyncDisposable
     private DbCommand? _updateConversation;
     private DbCommand? _insertActivity;
 
-    public TurnSession(DbConnection connection, bool ownsConnection)
+    private readonly bool _serializeAcrossInstances;
+    private DbCommand? _lockConversation;
+
+    public TurnSession(DbConnection connection, bool ownsConnection, bool serializeAcrossInstances)
     {
         _connection = connection;
         _ownsConnection = ownsConnection;
+        _serializeAcrossInstances = serializeAcrossInstances;
+    }
+
+    /// <summary>
+    /// Several instances on PostgreSQL: a transaction-scoped advisory lock per conversation makes a second instance
+    /// wait instead of losing the version check again and again. The version check stays the guarantee.
+    /// </summary>
+    public async Task LockConversationAsync(string conversationId, CancellationToken ct)
+    {
+        if (!_serializeAcrossInstances)
+        {
+            return;
+        }
+
+        _lockConversation ??= Prepare("SELECT pg_advisory_xact_lock(hashtextextended(@id, 0))", "id");
+        _lockConversation.Transaction = _transaction;
+        _lockConversation.Parameters[0].Value = conversationId;
+        await _lockConversation.ExecuteScalarAsync(ct);
     }
 
     public async Task BeginAsync(CancellationToken ct)
@@ -177,7 +198,7 @@ internal sealed class TurnSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await RollbackAsync();
-        foreach (var command in new[] { _insertInbox, _markInboxProcessed, _load, _insertConversation, _updateConversation, _insertActivity })
+        foreach (var command in new[] { _insertInbox, _markInboxProcessed, _load, _insertConversation, _updateConversation, _insertActivity, _lockConversation })
         {
             if (command is not null)
             {

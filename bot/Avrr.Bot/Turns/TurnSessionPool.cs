@@ -15,13 +15,13 @@ internal sealed class TurnSessionPool(StoreConnections connections) : IAsyncDisp
     {
         if (!connections.SingleWriter)
         {
-            return new Lease(new TurnSession(await connections.OpenAsync(ct), ownsConnection: true), null);
+            return new Lease(new TurnSession(await connections.OpenAsync(ct), ownsConnection: true, serializeAcrossInstances: true), null);
         }
 
         await _writer.WaitAsync(ct);
         try
         {
-            _shared ??= new TurnSession(await connections.OpenAsync(ct), ownsConnection: true);
+            _shared ??= new TurnSession(await connections.OpenAsync(ct), ownsConnection: true, serializeAcrossInstances: false);
             return new Lease(_shared, this);
         }
         catch
