@@ -10,11 +10,15 @@ namespace Avrr.Bot.Tests.Infrastructure;
 /// <summary>The real host on a fresh SQLite file per factory; the dialog engine and clock can be swapped.</summary>
 public sealed class BotFactory : WebApplicationFactory<Program>
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "avrr-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _directory;
+    private readonly bool _ownsDirectory;
     private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
 
-    public BotFactory()
+    /// <param name="directory">A directory (and so a database) shared with an earlier host, to test restarts.</param>
+    public BotFactory(string? directory = null)
     {
+        _ownsDirectory = directory is null;
+        _directory = directory ?? Path.Combine(Path.GetTempPath(), "avrr-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_directory);
         DatabasePath = Path.Combine(_directory, "avrr.db");
         _settings["ConnectionStrings:Avrr"] = $"Data Source={DatabasePath}";
@@ -24,6 +28,8 @@ public sealed class BotFactory : WebApplicationFactory<Program>
     public const string DirectLineSecret = "test-directline-secret-0123456789";
 
     public string DatabasePath { get; }
+
+    public string DataDirectory => _directory;
 
     public IDialogEngine? Engine { get; init; }
 
@@ -63,6 +69,11 @@ public sealed class BotFactory : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!_ownsDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(_directory, recursive: true);

@@ -15,6 +15,10 @@ internal sealed class DirectLineClient(HttpClient http)
 
     public string? StreamUrl { get; private set; }
 
+    /// <summary>The same conversation through another HttpClient (e.g. after the server restarted).</summary>
+    public static DirectLineClient Resume(HttpClient http, string token, string conversationId) =>
+        new(http) { Token = token, ConversationId = conversationId };
+
     public static async Task<DirectLineClient> StartAsync(HttpClient http)
     {
         var client = new DirectLineClient(http);

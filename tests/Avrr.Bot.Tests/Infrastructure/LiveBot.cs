@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Sockets;
+using Avrr.Dialogs;
+
+namespace Avrr.Bot.Tests.Infrastructure;
+
+/// <summary>The real host listening on 127.0.0.1, for clients outside the process (Node, Chromium).</summary>
+public sealed class LiveBot : IDisposable
+{
+    private LiveBot(BotFactory factory, int port)
+    {
+        Factory = factory;
+        Port = port;
+    }
+
+    public BotFactory Factory { get; }
+
+    public int Port { get; }
+
+    public string BaseUrl => $"http://127.0.0.1:{Port}";
+
+    public string DirectLineDomain => BaseUrl + "/v3/directline";
+
+    public static LiveBot Start(IDialogEngine engine, string? directory = null, int? port = null)
+    {
+        var chosen = port ?? FreePort();
+        var factory = new BotFactory(directory) { Engine = engine }.With("Urls", $"http://127.0.0.1:{chosen}");
+        factory.UseKestrel(chosen);
+        factory.StartServer();
+        return new LiveBot(factory, chosen);
+    }
+
+    public HttpClient CreateClient() => new() { BaseAddress = new Uri(BaseUrl) };
+
+    public void Dispose() => Factory.Dispose();
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
