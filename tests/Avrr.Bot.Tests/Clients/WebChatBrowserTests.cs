@@ -1,0 +1,128 @@
+using Avrr.Bot.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Avrr.Bot.Tests.Clients;
+
+/// <summary>The official Web Chat 4.18.1, as the page serves it, in headless Chromium against the real host.</summary>
+public sealed class WebChatBrowserTests
+{
+    private static readonly string[] ChromiumArgs =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ];
+
+    private static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = ClientRequirements.ChromiumPath, Args = ChromiumArgs, Headless = true });
+        return (playwright, browser);
+    }
+
+    private static async Task<IPage> OpenAsync(IBrowser browser, string url)
+    {
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } });
+        // Nothing may leave 127.0.0.1, not even the neutral site "leave quickly" goes to.
+        await page.RouteAsync("**/*", route => route.Request.Url.StartsWith("http://127.0.0.1", StringComparison.Ordinal)
+            ? route.ContinueAsync()
+            : route.FulfillAsync(new() { Status = 200, ContentType = "text/html", Body = "<html><body>neutral</body></html>" }));
+        await page.GotoAsync(url);
+        return page;
+    }
+
+    /// <summary>A message bubble's text (Web Chat also repeats text in hidden labels for screen readers).</summary>
+    private static ILocator Bubble(IPage page, string text) =>
+        page.Locator("p.webchat__text-content", new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(text) + "$") });
+
+    private static async Task SendAsync(IPage page, string text)
+    {
+        var input = page.Locator("[data-id=\"webchat-sendbox-input\"]");
+        await input.FillAsync(text);
+        await input.PressAsync("Enter");
+    }
+
+    [RequiresChromiumFact]
+    public async Task Message_is_sent_and_answered_over_websocket_and_polling_with_no_send_failure_after_the_send_timeout()
+    {
+        using var bot = LiveBot.Start(new EchoEngine());
+        var (playwright, browser) = await LaunchAsync();
+        try
+        {
+            var websocket = await OpenAsync(browser, bot.BaseUrl + "/");
+            var polling = await OpenAsync(browser, bot.BaseUrl + "/?transport=polling");
+            foreach (var page in new[] { websocket, polling })
+            {
+                await Assertions.Expect(Bubble(page, "welcome")).ToBeVisibleAsync(new() { Timeout = 20000 });
+                await SendAsync(page, "hello web chat");
+                await Assertions.Expect(Bubble(page, "echo 2: hello web chat")).ToBeVisibleAsync(new() { Timeout = 20000 });
+            }
+
+            // Web Chat marks a message "Send failed" when its echo does not arrive within 20 s (protocols.md §1.6).
+            await Task.Delay(TimeSpan.FromSeconds(21));
+            foreach (var page in new[] { websocket, polling })
+            {
+                Assert.Equal(0, await page.GetByText("Send failed").CountAsync());
+                Assert.Equal(1, await Bubble(page, "hello web chat").CountAsync());
+            }
+        }
+        finally
+        {
+            await browser.CloseAsync();
+            playwright.Dispose();
+        }
+    }
+
+    [RequiresChromiumFact]
+    public async Task Suggested_action_is_clicked_and_an_arabic_conversation_turns_the_page_right_to_left()
+    {
+        using var bot = LiveBot.Start(new EchoEngine());
+        var (playwright, browser) = await LaunchAsync();
+        try
+        {
+            var page = await OpenAsync(browser, bot.BaseUrl + "/?lang=ar");
+            await page.Locator("button.webchat__suggested-action", new() { HasTextString = "Hello" }).ClickAsync(new() { Timeout = 20000 });
+            await Assertions.Expect(Bubble(page, "echo 2: Hello")).ToBeVisibleAsync(new() { Timeout = 20000 });
+
+            Assert.Equal("rtl", await page.EvaluateAsync<string>("document.documentElement.dir"));
+            Assert.Equal("rtl", await page.Locator("#webchat").GetAttributeAsync("dir"));
+            Assert.Equal("rtl", await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('[data-id=\"webchat-sendbox-input\"]')).direction"));
+            // No upload button: the bot accepts no files.
+            Assert.Equal(0, await page.Locator("input[type=file]").CountAsync());
+        }
+        finally
+        {
+            await browser.CloseAsync();
+            playwright.Dispose();
+        }
+    }
+
+    [RequiresChromiumFact]
+    public async Task Leave_quickly_clears_the_page_storage_and_replaces_the_page()
+    {
+        using var bot = LiveBot.Start(new EchoEngine());
+        var (playwright, browser) = await LaunchAsync();
+        try
+        {
+            var page = await OpenAsync(browser, bot.BaseUrl + "/");
+            await Assertions.Expect(Bubble(page, "welcome")).ToBeVisibleAsync(new() { Timeout = 20000 });
+            Assert.NotNull(await page.EvaluateAsync<string?>("sessionStorage.getItem('avrr.webchat')"));
+
+            await page.Locator("#leave").ClickAsync();
+            await page.WaitForURLAsync("https://www.wikipedia.org/**");
+            Assert.Contains("neutral", await page.ContentAsync(), StringComparison.Ordinal);
+
+            // Back must not return to the chat: the page replaced its own history entry.
+            await page.GoBackAsync();
+            Assert.DoesNotContain("127.0.0.1", page.Url, StringComparison.Ordinal);
+
+            // Nothing the chat stored is left in this tab for the bot's origin.
+            await page.GotoAsync(bot.BaseUrl + "/healthz");
+            Assert.Null(await page.EvaluateAsync<string?>("sessionStorage.getItem('avrr.webchat')"));
+        }
+        finally
+        {
+            await browser.CloseAsync();
+            playwright.Dispose();
+        }
+    }
+}
