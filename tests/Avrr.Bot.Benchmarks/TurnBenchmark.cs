@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Avrr.Bot.Activities;
-using Activity = Avrr.Bot.Activities.Activity;
 using Avrr.Bot.Hosting;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Turns;
@@ -11,6 +10,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Activity = Avrr.Bot.Activities.Activity;
 
 namespace Avrr.Bot.Benchmarks;
 
