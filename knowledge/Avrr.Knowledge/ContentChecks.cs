@@ -1,0 +1,195 @@
+namespace Avrr.Knowledge;
+
+/// <summary>
+/// Cross-file checks: references between files, translations, reachability. Per-file schema errors come from the
+/// reader; together they are what <c>knowledge validate</c> prints.
+/// </summary>
+internal static class ContentChecks
+{
+    public static void Run(ContentModel model, IReadOnlyDictionary<string, string> files, List<ContentDiagnostic> diagnostics)
+    {
+        if (model.Languages.Count == 0)
+        {
+            return;
+        }
+
+        var declared = model.Languages.Select(l => l.Code).ToHashSet(StringComparer.Ordinal);
+        foreach (var language in new[] { model.SourceLanguage, model.DefaultLanguage }.Where(l => !declared.Contains(l)))
+        {
+            diagnostics.Add(new ContentDiagnostic("content.yaml", 1, $"language '{language}' is used as source or default but not declared"));
+        }
+
+        if (!model.Strings.TryGetValue(model.SourceLanguage, out var source))
+        {
+            diagnostics.Add(new ContentDiagnostic($"strings/{model.SourceLanguage}.yaml", 1, "missing: the source language's strings"));
+            return;
+        }
+
+        CheckTranslations(model, source, declared, diagnostics);
+        CheckReferences(model, source, diagnostics);
+        CheckRulesAndReachability(model, diagnostics);
+        CheckArticles(model, declared, diagnostics);
+    }
+
+    private static void CheckTranslations(ContentModel model, Dictionary<string, TranslatedString> source, HashSet<string> declared, List<ContentDiagnostic> diagnostics)
+    {
+        foreach (var (language, table) in model.Strings)
+        {
+            var file = $"strings/{language}.yaml";
+            if (!declared.Contains(language))
+            {
+                diagnostics.Add(new ContentDiagnostic(file, 1, $"language '{language}' is not declared in content.yaml"));
+                continue;
+            }
+
+            if (language == model.SourceLanguage)
+            {
+                continue;
+            }
+
+            // Languages declared complete must be; the others are shown with a fallback note and only warned about.
+            var severity = model.CompleteLanguages.Contains(language) ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning;
+            foreach (var (key, translation) in table)
+            {
+                if (!source.TryGetValue(key, out var original))
+                {
+                    diagnostics.Add(new ContentDiagnostic(file, translation.Line, $"string '{key}' has no source text in strings/{model.SourceLanguage}.yaml"));
+                }
+                else if (translation.SourceHash is null)
+                {
+                    diagnostics.Add(new ContentDiagnostic(file, translation.Line, $"string '{key}' does not record the source it was translated from (source: {KnowledgeLoader.SourceHash(original.Text)})"));
+                }
+                else if (translation.SourceHash != KnowledgeLoader.SourceHash(original.Text))
+                {
+                    diagnostics.Add(new ContentDiagnostic(file, translation.Line, $"string '{key}' is stale: its source text changed since it was translated", severity));
+                }
+            }
+
+            var missing = source.Keys.Where(k => !table.ContainsKey(k)).ToList();
+            if (missing.Count > 0)
+            {
+                diagnostics.Add(new ContentDiagnostic(file, 1, $"{missing.Count} strings are not translated: {string.Join(", ", missing.Take(12))}{(missing.Count > 12 ? ", …" : "")}", severity));
+            }
+        }
+
+        foreach (var language in model.CompleteLanguages.Where(l => l != model.SourceLanguage && !model.Strings.ContainsKey(l)))
+        {
+            diagnostics.Add(new ContentDiagnostic($"strings/{language}.yaml", 1, $"missing: '{language}' is declared complete"));
+        }
+    }
+
+    private static void CheckReferences(ContentModel model, Dictionary<string, TranslatedString> source, List<ContentDiagnostic> diagnostics)
+    {
+        void Need(string file, string key, string what)
+        {
+            if (!source.ContainsKey(key))
+            {
+                diagnostics.Add(new ContentDiagnostic(file, 1, $"{what} uses string '{key}', which strings/{model.SourceLanguage}.yaml does not define"));
+            }
+        }
+
+        foreach (var question in model.Questions.Values)
+        {
+            Need("questions.yaml", question.PromptKey, $"question '{question.Id}'");
+            foreach (var option in question.Options)
+            {
+                Need("questions.yaml", option.LabelKey, $"option '{question.Id}.{option.Id}'");
+            }
+        }
+
+        foreach (var (id, definition) in model.Programmes)
+        {
+            var file = $"programmes/{definition.Programme.HostCountry.ToLowerInvariant()}.yaml";
+            Need(file, definition.Programme.NameKey, $"programme '{id}'");
+            Need(file, definition.Programme.SummaryKey, $"programme '{id}'");
+            foreach (var rule in definition.Rules)
+            {
+                Need(file, rule.ReasonKey, $"rule '{rule.Id}'");
+            }
+
+            foreach (var fact in definition.Programme.Facts)
+            {
+                Need(file, fact.TextKey, $"fact '{fact.Id}'");
+            }
+        }
+
+        foreach (var country in model.HostCountries)
+        {
+            Need($"programmes/{country.Code.ToLowerInvariant()}.yaml", country.NameKey, $"host country '{country.Code}'");
+        }
+
+        foreach (var contact in model.Contacts)
+        {
+            Need($"contacts/{contact.HostCountry.ToLowerInvariant()}.yaml", contact.NameKey, $"contact '{contact.Id}'");
+        }
+    }
+
+    private static void CheckRulesAndReachability(ContentModel model, List<ContentDiagnostic> diagnostics)
+    {
+        var asked = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (id, definition) in model.Programmes)
+        {
+            var file = $"programmes/{definition.Programme.HostCountry.ToLowerInvariant()}.yaml";
+            foreach (var question in definition.Questions)
+            {
+                if (!model.Questions.ContainsKey(question.QuestionId))
+                {
+                    diagnostics.Add(new ContentDiagnostic(file, 1, $"programme '{id}' asks unknown question '{question.QuestionId}'"));
+                    continue;
+                }
+
+                asked.Add(question.QuestionId);
+                CheckConditions(model, file, $"question '{question.QuestionId}' (ask_if)", question.AskIf, definition, diagnostics);
+            }
+
+            foreach (var rule in definition.Rules)
+            {
+                CheckConditions(model, file, $"rule '{rule.Id}'", rule.Conditions, definition, diagnostics);
+            }
+        }
+
+        foreach (var question in model.Questions.Keys.Where(q => !asked.Contains(q)))
+        {
+            diagnostics.Add(new ContentDiagnostic("questions.yaml", 1, $"question '{question}' is unreachable: no programme asks it"));
+        }
+    }
+
+    private static void CheckConditions(ContentModel model, string file, string what, IReadOnlyDictionary<string, IReadOnlyList<string>> conditions, ProgrammeDefinition definition, List<ContentDiagnostic> diagnostics)
+    {
+        foreach (var (questionId, answers) in conditions)
+        {
+            if (!model.Questions.TryGetValue(questionId, out var question))
+            {
+                diagnostics.Add(new ContentDiagnostic(file, 1, $"{what} references unknown question '{questionId}'"));
+                continue;
+            }
+
+            if (definition.Questions.All(q => q.QuestionId != questionId))
+            {
+                diagnostics.Add(new ContentDiagnostic(file, 1, $"{what} references question '{questionId}', which this programme never asks"));
+            }
+
+            foreach (var answer in answers.Where(a => question.Options.All(o => o.Id != a) && a is not (SpecialAnswers.DontKnow or SpecialAnswers.PreferNotToSay)))
+            {
+                diagnostics.Add(new ContentDiagnostic(file, 1, $"{what} references unknown answer '{answer}' of question '{questionId}'"));
+            }
+        }
+    }
+
+    private static void CheckArticles(ContentModel model, HashSet<string> declared, List<ContentDiagnostic> diagnostics)
+    {
+        var sourceIds = model.Articles.Where(a => a.Language == model.SourceLanguage).Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var article in model.Articles)
+        {
+            var file = $"articles/{article.Language}/{article.Id}.md";
+            if (!declared.Contains(article.Language))
+            {
+                diagnostics.Add(new ContentDiagnostic(file, 1, $"language '{article.Language}' is not declared in content.yaml"));
+            }
+            else if (article.Language != model.SourceLanguage && !sourceIds.Contains(article.Id))
+            {
+                diagnostics.Add(new ContentDiagnostic(file, 1, $"article '{article.Id}' has no source article in articles/{model.SourceLanguage}/"));
+            }
+        }
+    }
+}

@@ -1,0 +1,481 @@
+using System.Security.Cryptography;
+using System.Text;
+using YamlDotNet.RepresentationModel;
+
+namespace Avrr.Knowledge;
+
+/// <summary>
+/// Loads a content set in the <c>knowledge/content</c> layout (from disk, or from an in-memory set of files) into an
+/// immutable snapshot, with every problem found on the way.
+/// </summary>
+public static class KnowledgeLoader
+{
+    /// <summary>The first 8 hex digits of SHA-256 over a source text: what a translation records it was made from.</summary>
+    public static string SourceHash(string sourceText) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sourceText)))[..8];
+
+    public static IReadOnlyDictionary<string, string> ReadDirectory(string path)
+    {
+        var root = Path.GetFullPath(path);
+        return Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".md", StringComparison.Ordinal))
+            .ToDictionary(f => Path.GetRelativePath(root, f).Replace('\\', '/'), File.ReadAllText, StringComparer.Ordinal);
+    }
+
+    /// <summary>Loads and validates; the snapshot is null when there are errors.</summary>
+    public static (IKnowledgeSnapshot? Snapshot, IReadOnlyList<ContentDiagnostic> Diagnostics) Load(IReadOnlyDictionary<string, string> files)
+    {
+        var diagnostics = new List<ContentDiagnostic>();
+        var model = new ContentModel();
+        var reader = new ContentReader(model, diagnostics);
+        reader.Read(files);
+        ContentChecks.Run(model, files, diagnostics);
+        var snapshot = diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) ? null : new KnowledgeSnapshot(model);
+        return (snapshot, diagnostics);
+    }
+
+    /// <summary>Loads a directory and throws with every error when it is not valid.</summary>
+    public static IKnowledgeSnapshot LoadDirectory(string path)
+    {
+        var (snapshot, diagnostics) = Load(ReadDirectory(path));
+        return snapshot ?? throw new InvalidContentException(diagnostics);
+    }
+}
+
+/// <summary>Parses each file kind into the content model.</summary>
+internal sealed class ContentReader(ContentModel model, List<ContentDiagnostic> diagnostics)
+{
+    public void Read(IReadOnlyDictionary<string, string> files)
+    {
+        if (!files.TryGetValue("content.yaml", out var manifest))
+        {
+            diagnostics.Add(new ContentDiagnostic("content.yaml", 1, "missing: every content set starts with content.yaml"));
+            return;
+        }
+
+        ReadManifest(new YamlReader("content.yaml", diagnostics), manifest);
+        foreach (var (path, text) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            var yaml = new YamlReader(path, diagnostics);
+            if (path.StartsWith("strings/", StringComparison.Ordinal))
+            {
+                ReadStrings(yaml, text);
+            }
+            else if (path == "questions.yaml")
+            {
+                ReadQuestions(yaml, text);
+            }
+            else if (path.StartsWith("programmes/", StringComparison.Ordinal))
+            {
+                ReadProgramme(yaml, text);
+            }
+            else if (path.StartsWith("articles/", StringComparison.Ordinal))
+            {
+                ReadArticle(yaml, path, text);
+            }
+            else if (path == "safeguarding/lexicon.yaml")
+            {
+                ReadKeywords(yaml, text, model.Lexicon);
+            }
+            else if (path == "commands.yaml")
+            {
+                ReadKeywords(yaml, text, model.Commands);
+            }
+            else if (path.StartsWith("contacts/", StringComparison.Ordinal))
+            {
+                ReadContacts(yaml, text);
+            }
+            else if (path != "content.yaml" && !path.EndsWith("README.md", StringComparison.Ordinal))
+            {
+                yaml.Warning(1, "file is not part of the content layout and is ignored");
+            }
+        }
+    }
+
+    private void ReadManifest(YamlReader yaml, string text)
+    {
+        if (yaml.Root(text) is not { } root)
+        {
+            return;
+        }
+
+        yaml.OnlyKnownFields(root, "version", "source_language", "default_language", "languages");
+        model.Version = yaml.String(root, "version") ?? "";
+        model.SourceLanguage = yaml.String(root, "source_language") ?? "en";
+        model.DefaultLanguage = yaml.String(root, "default_language") ?? model.SourceLanguage;
+        foreach (var entry in yaml.Sequence(root, "languages"))
+        {
+            yaml.OnlyKnownFields(entry, "code", "name", "rtl", "complete");
+            var code = yaml.String(entry, "code");
+            var name = yaml.String(entry, "name");
+            if (code is null || name is null)
+            {
+                continue;
+            }
+
+            if (model.Languages.Any(l => l.Code == code))
+            {
+                yaml.Error(YamlReader.Line(entry), $"duplicate language '{code}'");
+                continue;
+            }
+
+            model.Languages.Add(new LanguageInfo(code, name, Flag(yaml, entry, "rtl")));
+            if (Flag(yaml, entry, "complete"))
+            {
+                model.CompleteLanguages.Add(code);
+            }
+        }
+    }
+
+    private static bool Flag(YamlReader yaml, YamlMappingNode map, string key)
+    {
+        var value = yaml.String(map, key, required: false);
+        if (value is null or "false")
+        {
+            return false;
+        }
+
+        if (value != "true")
+        {
+            yaml.Error(YamlReader.Line(YamlReader.Get(map, key)!), $"field '{key}' must be true or false");
+        }
+
+        return value == "true";
+    }
+
+    private void ReadStrings(YamlReader yaml, string text)
+    {
+        if (yaml.Root(text) is not { } root)
+        {
+            return;
+        }
+
+        yaml.OnlyKnownFields(root, "language", "strings");
+        var language = yaml.String(root, "language");
+        if (language is null)
+        {
+            return;
+        }
+
+        if (!model.Strings.TryGetValue(language, out var table))
+        {
+            model.Strings[language] = table = new Dictionary<string, TranslatedString>(StringComparer.Ordinal);
+        }
+
+        if (YamlReader.Get(root, "strings") is not YamlMappingNode strings)
+        {
+            yaml.Error(YamlReader.Line(root), "field 'strings' must be a mapping of key to text");
+            return;
+        }
+
+        foreach (var (keyNode, valueNode) in strings.Children)
+        {
+            var key = ((YamlScalarNode)keyNode).Value ?? "";
+            var line = YamlReader.Line(keyNode);
+            if (table.ContainsKey(key))
+            {
+                yaml.Error(line, $"duplicate string '{key}'");
+                continue;
+            }
+
+            switch (valueNode)
+            {
+                case YamlScalarNode { Value: { } plain }:
+                    table[key] = new TranslatedString(plain, null, false, line);
+                    break;
+                case YamlMappingNode translation:
+                    yaml.OnlyKnownFields(translation, "text", "source", "status");
+                    var status = yaml.String(translation, "status", required: false) ?? "reviewed";
+                    if (status is not ("machine" or "reviewed"))
+                    {
+                        yaml.Error(line, $"string '{key}': status must be 'machine' or 'reviewed'");
+                    }
+
+                    table[key] = new TranslatedString(yaml.String(translation, "text") ?? "", yaml.String(translation, "source"), status == "machine", line);
+                    break;
+                default:
+                    yaml.Error(line, $"string '{key}' must be a text or a mapping with text, source and status");
+                    break;
+            }
+        }
+    }
+
+    private void ReadQuestions(YamlReader yaml, string text)
+    {
+        if (yaml.Root(text) is not { } root)
+        {
+            return;
+        }
+
+        foreach (var entry in yaml.Sequence(root, "questions"))
+        {
+            yaml.OnlyKnownFields(entry, "id", "kind", "prompt", "help", "options", "min", "max");
+            var id = yaml.String(entry, "id");
+            var prompt = yaml.String(entry, "prompt");
+            var kindText = yaml.String(entry, "kind");
+            if (id is null || prompt is null || kindText is null)
+            {
+                continue;
+            }
+
+            if (!Enum.TryParse<QuestionKind>(kindText, out var kind))
+            {
+                yaml.Error(YamlReader.Line(entry), $"question '{id}': unknown kind '{kindText}' (Choice, YesNo, Number, Date, FreeText, Country)");
+                continue;
+            }
+
+            var options = new List<QuestionOption>();
+            foreach (var option in yaml.Sequence(entry, "options", required: kind is QuestionKind.Choice or QuestionKind.Country))
+            {
+                yaml.OnlyKnownFields(option, "id", "label", "safeguarding");
+                var optionId = yaml.String(option, "id");
+                var label = yaml.String(option, "label");
+                var category = yaml.String(option, "safeguarding", required: false);
+                if (category is not null && !Enum.TryParse<SafeguardingCategory>(category, out _))
+                {
+                    yaml.Error(YamlReader.Line(option), $"unknown safeguarding category '{category}'");
+                }
+
+                if (optionId is not null && label is not null)
+                {
+                    options.Add(new QuestionOption(optionId, label, category));
+                }
+            }
+
+            if (kind == QuestionKind.YesNo && options.Count == 0)
+            {
+                options.Add(new QuestionOption("yes", "common.yes"));
+                options.Add(new QuestionOption("no", "common.no"));
+            }
+
+            if (!model.Questions.TryAdd(id, new Question(id, kind, prompt, yaml.String(entry, "help", required: false), options)))
+            {
+                yaml.Error(YamlReader.Line(entry), $"duplicate question id '{id}'");
+            }
+        }
+    }
+
+    private void ReadProgramme(YamlReader yaml, string text)
+    {
+        if (yaml.Root(text) is not { } root)
+        {
+            return;
+        }
+
+        yaml.OnlyKnownFields(root, "id", "host_country", "country_name", "name", "summary", "questions", "rules", "facts");
+        var id = yaml.String(root, "id");
+        var country = yaml.String(root, "host_country");
+        var name = yaml.String(root, "name");
+        var summary = yaml.String(root, "summary");
+        var countryName = yaml.String(root, "country_name");
+        if (id is null || country is null || name is null || summary is null || countryName is null)
+        {
+            return;
+        }
+
+        var questions = new List<ProgrammeQuestion>();
+        if (YamlReader.Get(root, "questions") is YamlSequenceNode list)
+        {
+            foreach (var item in list)
+            {
+                switch (item)
+                {
+                    case YamlScalarNode { Value: { } questionId }:
+                        questions.Add(new ProgrammeQuestion(questionId, new Dictionary<string, IReadOnlyList<string>>()));
+                        break;
+                    case YamlMappingNode conditional:
+                        yaml.OnlyKnownFields(conditional, "id", "ask_if");
+                        questions.Add(new ProgrammeQuestion(yaml.String(conditional, "id") ?? "", Conditions(yaml, YamlReader.Get(conditional, "ask_if"))));
+                        break;
+                }
+            }
+        }
+        else
+        {
+            yaml.Error(YamlReader.Line(root), "field 'questions' must be a list of question ids");
+        }
+
+        var rules = new List<ProgrammeRule>();
+        foreach (var rule in yaml.Sequence(root, "rules"))
+        {
+            yaml.OnlyKnownFields(rule, "id", "exclude_when", "require", "reason", "source", "last_verified");
+            var ruleId = yaml.String(rule, "id");
+            var reason = yaml.String(rule, "reason");
+            var source = yaml.String(rule, "source");
+            var verified = yaml.Date(rule, "last_verified");
+            var exclude = YamlReader.Get(rule, "exclude_when");
+            var require = YamlReader.Get(rule, "require");
+            if ((exclude is null) == (require is null))
+            {
+                yaml.Error(YamlReader.Line(rule), $"rule '{ruleId}' needs exactly one of 'exclude_when' or 'require'");
+                continue;
+            }
+
+            if (ruleId is null || reason is null || source is null || verified is null)
+            {
+                continue;
+            }
+
+            var conditions = Conditions(yaml, exclude ?? require);
+            if (require is not null && conditions.Count != 1)
+            {
+                yaml.Error(YamlReader.Line(rule), $"rule '{ruleId}': 'require' names exactly one question");
+            }
+
+            rules.Add(new ProgrammeRule(ruleId, exclude is not null ? RuleKind.Exclude : RuleKind.Require, conditions, reason, source, verified.Value));
+        }
+
+        var facts = new List<ProgrammeFact>();
+        foreach (var fact in yaml.Sequence(root, "facts", required: false))
+        {
+            yaml.OnlyKnownFields(fact, "id", "kind", "text", "source", "last_verified");
+            var factId = yaml.String(fact, "id");
+            var kind = yaml.String(fact, "kind");
+            var factText = yaml.String(fact, "text");
+            var source = yaml.String(fact, "source");
+            var verified = yaml.Date(fact, "last_verified");
+            if (factId is not null && kind is not null && factText is not null && source is not null && verified is not null)
+            {
+                facts.Add(new ProgrammeFact(factId, kind, factText, source, verified.Value));
+            }
+        }
+
+        var programme = new Programme(id, country, name, summary, questions.Select(q => q.QuestionId).ToList(), facts);
+        if (!model.Programmes.TryAdd(id, new ProgrammeDefinition(programme, questions, rules)))
+        {
+            yaml.Error(YamlReader.Line(root), $"duplicate programme id '{id}'");
+            return;
+        }
+
+        model.HostCountries.Add(new HostCountry(country, countryName, id));
+    }
+
+    private static Dictionary<string, IReadOnlyList<string>> Conditions(YamlReader yaml, YamlNode? node)
+    {
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (node is not YamlMappingNode map)
+        {
+            if (node is not null)
+            {
+                yaml.Error(YamlReader.Line(node), "conditions must be a mapping of question id to accepted answers");
+            }
+
+            return result;
+        }
+
+        foreach (var (key, value) in map.Children)
+        {
+            result[((YamlScalarNode)key).Value ?? ""] = yaml.StringList(value, "accepted answers");
+        }
+
+        return result;
+    }
+
+    private void ReadArticle(YamlReader yaml, string path, string text)
+    {
+        // articles/<language>/<id>.md with YAML front matter between two '---' lines.
+        var parts = path.Split('/');
+        if (parts.Length != 3 || !path.EndsWith(".md", StringComparison.Ordinal))
+        {
+            yaml.Error(1, "articles live at articles/<language>/<id>.md");
+            return;
+        }
+
+        var normalized = text.Replace("\r\n", "\n", StringComparison.Ordinal);
+        if (!normalized.StartsWith("---\n", StringComparison.Ordinal) || normalized.IndexOf("\n---\n", 4, StringComparison.Ordinal) is var end && end < 0)
+        {
+            yaml.Error(1, "an article starts with front matter between '---' lines");
+            return;
+        }
+
+        if (yaml.Root(normalized[4..end]) is not { } front)
+        {
+            return;
+        }
+
+        yaml.OnlyKnownFields(front, "id", "topic", "title", "source", "last_verified", "translated_from", "status");
+        var id = yaml.String(front, "id");
+        var topic = yaml.String(front, "topic");
+        var title = yaml.String(front, "title");
+        var source = yaml.String(front, "source");
+        var verified = yaml.Date(front, "last_verified");
+        if (id is null || topic is null || title is null || source is null || verified is null)
+        {
+            return;
+        }
+
+        if (id != Path.GetFileNameWithoutExtension(parts[2]))
+        {
+            yaml.Error(2, $"article id '{id}' must match its file name");
+        }
+
+        if (model.Articles.Any(a => a.Id == id && a.Language == parts[1]))
+        {
+            yaml.Error(2, $"duplicate article '{id}' in '{parts[1]}'");
+            return;
+        }
+
+        model.Articles.Add(new Article(id, parts[1], title, normalized[(end + 5)..].Trim(), topic, source, verified.Value, IsFallback: false));
+    }
+
+    private static void ReadKeywords<TKey>(YamlReader yaml, string text, Dictionary<TKey, List<string>> target)
+        where TKey : struct, Enum
+    {
+        if (yaml.Root(text) is not { } root)
+        {
+            return;
+        }
+
+        foreach (var (keyNode, value) in root.Children)
+        {
+            var name = ((YamlScalarNode)keyNode).Value ?? "";
+            if (!Enum.TryParse<TKey>(name, out var key))
+            {
+                yaml.Error(YamlReader.Line(keyNode), $"unknown entry '{name}' (expected one of {string.Join(", ", Enum.GetNames<TKey>())})");
+                continue;
+            }
+
+            if (value is not YamlMappingNode perLanguage)
+            {
+                yaml.Error(YamlReader.Line(value), $"'{name}' must map each language to its keywords");
+                continue;
+            }
+
+            var words = target.TryGetValue(key, out var existing) ? existing : target[key] = [];
+            foreach (var (_, keywords) in perLanguage.Children)
+            {
+                words.AddRange(yaml.StringList(keywords, "keywords").Select(TextFolding.Fold).Where(k => k.Length > 0));
+            }
+        }
+    }
+
+    private void ReadContacts(YamlReader yaml, string text)
+    {
+        if (yaml.Root(text) is not { } root)
+        {
+            return;
+        }
+
+        var country = yaml.String(root, "host_country");
+        foreach (var entry in yaml.Sequence(root, "contacts"))
+        {
+            yaml.OnlyKnownFields(entry, "id", "kind", "name", "phone", "url", "source", "last_verified");
+            var id = yaml.String(entry, "id");
+            var kindText = yaml.String(entry, "kind");
+            var name = yaml.String(entry, "name");
+            var phone = yaml.String(entry, "phone");
+            var source = yaml.String(entry, "source");
+            var verified = yaml.Date(entry, "last_verified");
+            if (kindText is not null && !Enum.TryParse<ContactKind>(kindText, out _))
+            {
+                yaml.Error(YamlReader.Line(entry), $"unknown contact kind '{kindText}'");
+                continue;
+            }
+
+            if (country is not null && id is not null && kindText is not null && name is not null && phone is not null && source is not null && verified is not null)
+            {
+                model.Contacts.Add(new Contact(id, country, Enum.Parse<ContactKind>(kindText), name, phone, yaml.String(entry, "url", required: false), source, verified.Value));
+            }
+        }
+    }
+}

@@ -1,0 +1,232 @@
+using System.Text;
+
+namespace Avrr.Knowledge;
+
+/// <summary>An immutable, indexed content version. Built once per published version; every lookup is in memory.</summary>
+internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
+{
+    private readonly ContentModel _model;
+    private readonly Dictionary<string, LanguageInfo> _languages;
+    private readonly Dictionary<string, Dictionary<string, ArticleIndex.Document>> _articles;
+    private readonly Dictionary<string, ArticleIndex> _indexes;
+    private readonly List<(SafeguardingCategory Category, string Phrase)> _lexicon;
+    private readonly Dictionary<string, GlobalCommand> _commands;
+
+    public KnowledgeSnapshot(ContentModel model)
+    {
+        _model = model;
+        _languages = model.Languages.ToDictionary(l => l.Code, StringComparer.Ordinal);
+        _articles = model.Articles.GroupBy(a => a.Language, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToDictionary(a => a.Id, a => new ArticleIndex.Document(a), StringComparer.Ordinal), StringComparer.Ordinal);
+        _indexes = _articles.ToDictionary(p => p.Key, p => new ArticleIndex(p.Value.Values.ToList()), StringComparer.Ordinal);
+        _lexicon = model.Lexicon.SelectMany(p => p.Value.Select(phrase => (p.Key, phrase))).ToList();
+        _commands = new Dictionary<string, GlobalCommand>(StringComparer.Ordinal);
+        foreach (var (command, keywords) in model.Commands)
+        {
+            foreach (var keyword in keywords)
+            {
+                _commands.TryAdd(keyword, command);
+            }
+        }
+    }
+
+    public string Version => _model.Version;
+
+    public string SourceLanguage => _model.SourceLanguage;
+
+    public string DefaultLanguage => _model.DefaultLanguage;
+
+    public IReadOnlyList<LanguageInfo> Languages => _model.Languages;
+
+    public IReadOnlyList<HostCountry> HostCountries => _model.HostCountries;
+
+    /// <summary>Accepts <c>fr</c>, <c>fr-BE</c>, <c>FR</c>, <c>ar_EG</c>.</summary>
+    public LanguageInfo? FindLanguage(string code)
+    {
+        if (string.IsNullOrWhiteSpace(code))
+        {
+            return null;
+        }
+
+        var normalized = code.Trim().Replace('_', '-').ToLowerInvariant();
+        return _languages.GetValueOrDefault(normalized) ?? _languages.GetValueOrDefault(normalized.Split('-')[0]);
+    }
+
+    public LocalizedText Text(string key, string language, IReadOnlyDictionary<string, string>? args = null)
+    {
+        // A language the content does not offer still counts as the one asked for, so its fallback is flagged.
+        var requested = FindLanguage(language)?.Code ?? (string.IsNullOrWhiteSpace(language) ? DefaultLanguage : language.Trim().ToLowerInvariant());
+        foreach (var candidate in new[] { requested, DefaultLanguage, SourceLanguage })
+        {
+            if (_model.Strings.TryGetValue(candidate, out var table) && table.TryGetValue(key, out var entry) && entry.Text.Length > 0)
+            {
+                return new LocalizedText(Fill(entry.Text, args), candidate, candidate != requested);
+            }
+        }
+
+        // Unreachable for validated content and the engine's own keys (tests check both); never show nothing.
+        return new LocalizedText(key, SourceLanguage, true);
+    }
+
+    private static string Fill(string text, IReadOnlyDictionary<string, string>? args)
+    {
+        if (args is null || args.Count == 0 || !text.Contains('{', StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text);
+        foreach (var (name, value) in args)
+        {
+            builder.Replace("{" + name + "}", value);
+        }
+
+        return builder.ToString();
+    }
+
+    public Programme? FindProgramme(string id) => _model.Programmes.GetValueOrDefault(id)?.Programme;
+
+    public Question? FindQuestion(string id) => _model.Questions.GetValueOrDefault(id);
+
+    public string? NextQuestion(string programmeId, IReadOnlyDictionary<string, string> answers)
+    {
+        if (!_model.Programmes.TryGetValue(programmeId, out var definition))
+        {
+            return null;
+        }
+
+        return definition.Questions
+            .FirstOrDefault(q => !answers.ContainsKey(q.QuestionId) && q.AskIf.All(c => answers.TryGetValue(c.Key, out var a) && c.Value.Contains(a)))
+            ?.QuestionId;
+    }
+
+    public EligibilityResult Evaluate(string programmeId, IReadOnlyDictionary<string, string> answers)
+    {
+        if (!_model.Programmes.TryGetValue(programmeId, out var definition))
+        {
+            return new EligibilityResult(programmeId, PreScreenOutcome.Unclear, [], [], Version);
+        }
+
+        var findings = new List<RuleFinding>();
+        foreach (var rule in definition.Rules)
+        {
+            // A rule about a question this person was never asked (its ask_if did not hold) does not apply.
+            if (rule.Conditions.Keys.Any(q => !answers.ContainsKey(q) && !IsAsked(definition, q, answers)))
+            {
+                continue;
+            }
+
+            var states = rule.Conditions.Select(c => Match(answers, c.Key, c.Value)).ToList();
+            PreScreenOutcome? effect = rule.Kind switch
+            {
+                RuleKind.Exclude when states.All(s => s == Condition.Met) => PreScreenOutcome.LikelyNotEligible,
+                RuleKind.Exclude when states.All(s => s != Condition.NotMet) && states.Contains(Condition.Unknown) => PreScreenOutcome.Unclear,
+                RuleKind.Require when states[0] == Condition.Met => PreScreenOutcome.LikelyEligible,
+                RuleKind.Require when states[0] == Condition.NotMet => PreScreenOutcome.LikelyNotEligible,
+                RuleKind.Require => PreScreenOutcome.Unclear,
+                _ => null,
+            };
+            if (effect is { } found)
+            {
+                findings.Add(new RuleFinding(rule.Id, found, rule.ReasonKey, rule.Source, rule.LastVerified, rule.Conditions.Keys.ToList()));
+            }
+        }
+
+        var outcome = findings.Any(f => f.Effect == PreScreenOutcome.LikelyNotEligible) ? PreScreenOutcome.LikelyNotEligible
+            : findings.Any(f => f.Effect == PreScreenOutcome.Unclear) ? PreScreenOutcome.Unclear
+            : PreScreenOutcome.LikelyEligible;
+        return new EligibilityResult(programmeId, outcome, findings, definition.Programme.Facts, Version);
+    }
+
+    private static bool IsAsked(ProgrammeDefinition definition, string questionId, IReadOnlyDictionary<string, string> answers) =>
+        definition.Questions.Any(q => q.QuestionId == questionId && q.AskIf.All(c => answers.TryGetValue(c.Key, out var a) && c.Value.Contains(a)));
+
+    private enum Condition { Met, NotMet, Unknown }
+
+    private static Condition Match(IReadOnlyDictionary<string, string> answers, string questionId, IReadOnlyList<string> accepted)
+    {
+        if (!answers.TryGetValue(questionId, out var answer) || answer is SpecialAnswers.DontKnow or SpecialAnswers.PreferNotToSay)
+        {
+            return Condition.Unknown;
+        }
+
+        return accepted.Contains(answer) ? Condition.Met : Condition.NotMet;
+    }
+
+    public IReadOnlyList<ArticleMatch> SearchArticles(string language, string query, int max)
+    {
+        var code = FindLanguage(language)?.Code ?? DefaultLanguage;
+        var index = _indexes.GetValueOrDefault(code) ?? _indexes.GetValueOrDefault(SourceLanguage);
+        if (index is null)
+        {
+            return [];
+        }
+
+        var fallback = !_indexes.ContainsKey(code);
+        return index.Search(query, max).Select(m => fallback ? m with { Article = m.Article with { IsFallback = true } } : m).ToList();
+    }
+
+    public Article? FindArticle(string id, string language)
+    {
+        var code = FindLanguage(language)?.Code ?? DefaultLanguage;
+        foreach (var candidate in new[] { code, DefaultLanguage, SourceLanguage })
+        {
+            if (_articles.TryGetValue(candidate, out var byId) && byId.TryGetValue(id, out var document))
+            {
+                return candidate == code ? document.Article : document.Article with { IsFallback = true };
+            }
+        }
+
+        return null;
+    }
+
+    public IReadOnlyList<Article> ArticlesByTopic(string topic, string language) =>
+        _model.Articles.Where(a => a.Language == SourceLanguage && a.Topic == topic)
+            .Select(a => FindArticle(a.Id, language)!)
+            .ToList();
+
+    public SafeguardingCategory? DetectSafeguarding(string text)
+    {
+        var folded = " " + TextFolding.Fold(text) + " ";
+        foreach (var (category, phrase) in _lexicon)
+        {
+            if (folded.Contains(" " + phrase + " ", StringComparison.Ordinal))
+            {
+                return category;
+            }
+        }
+
+        return null;
+    }
+
+    public GlobalCommand? MatchCommand(string text)
+    {
+        var folded = TextFolding.Fold(text);
+        if (folded.Length == 0 || folded.Length > 40)
+        {
+            return null;
+        }
+
+        if (_commands.TryGetValue(folded, out var exact))
+        {
+            return exact;
+        }
+
+        // One slip of the thumb on a longer word still counts ("langauge", "menue").
+        if (folded.Length >= 5)
+        {
+            foreach (var (keyword, command) in _commands)
+            {
+                if (keyword.Length >= 5 && EditDistance.AtMostOne(folded, keyword))
+                {
+                    return command;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    public IReadOnlyList<Contact> Contacts(string hostCountry) =>
+        _model.Contacts.Where(c => string.Equals(c.HostCountry, hostCountry, StringComparison.OrdinalIgnoreCase)).ToList();
+}

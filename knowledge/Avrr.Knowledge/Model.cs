@@ -1,0 +1,45 @@
+namespace Avrr.Knowledge;
+
+/// <summary>A translation of one UI string, linked to the source text it was made from.</summary>
+internal sealed record TranslatedString(string Text, string? SourceHash, bool NeedsReview, int Line);
+
+/// <summary>A rule over intake answers, as written in a programme file.</summary>
+internal sealed record ProgrammeRule(
+    string Id,
+    RuleKind Kind,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Conditions,
+    string ReasonKey,
+    string Source,
+    DateOnly LastVerified);
+
+internal enum RuleKind
+{
+    /// <summary>When every condition matches, the person is likely not eligible.</summary>
+    Exclude,
+
+    /// <summary>The one condition must match; a different answer makes the person likely not eligible.</summary>
+    Require,
+}
+
+/// <summary>A question as a programme asks it: only when <c>AskIf</c> matches the answers so far.</summary>
+internal sealed record ProgrammeQuestion(string QuestionId, IReadOnlyDictionary<string, IReadOnlyList<string>> AskIf);
+
+internal sealed record ProgrammeDefinition(Programme Programme, IReadOnlyList<ProgrammeQuestion> Questions, IReadOnlyList<ProgrammeRule> Rules);
+
+/// <summary>Everything a content directory holds, parsed; the snapshot indexes it.</summary>
+internal sealed class ContentModel
+{
+    public string Version { get; set; } = "";
+    public string SourceLanguage { get; set; } = "en";
+    public string DefaultLanguage { get; set; } = "en";
+    public List<LanguageInfo> Languages { get; } = [];
+    public HashSet<string> CompleteLanguages { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Dictionary<string, TranslatedString>> Strings { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Question> Questions { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, ProgrammeDefinition> Programmes { get; } = new(StringComparer.Ordinal);
+    public List<HostCountry> HostCountries { get; } = [];
+    public List<Article> Articles { get; } = [];
+    public Dictionary<SafeguardingCategory, List<string>> Lexicon { get; } = [];
+    public Dictionary<GlobalCommand, List<string>> Commands { get; } = [];
+    public List<Contact> Contacts { get; } = [];
+}

@@ -1,0 +1,50 @@
+namespace Avrr.Knowledge.Tests;
+
+public sealed class ShippedContentTests
+{
+    [Fact]
+    public void Shipped_content_validates_without_errors_or_warnings()
+    {
+        var (snapshot, diagnostics) = KnowledgeLoader.Load(KnowledgeLoader.ReadDirectory(ShippedContent.Path));
+
+        Assert.Empty(diagnostics.Select(d => d.ToString()));
+        Assert.NotNull(snapshot);
+    }
+
+    [Fact]
+    public void Every_language_is_named_in_itself_and_arabic_and_farsi_are_right_to_left()
+    {
+        var languages = ShippedContent.Snapshot.Languages.ToDictionary(l => l.Code);
+
+        Assert.Equal("Français", languages["fr"].NativeName);
+        Assert.True(languages["ar"].RightToLeft);
+        Assert.True(languages["fa"].RightToLeft);
+        Assert.False(languages["en"].RightToLeft);
+    }
+
+    [Theory]
+    [InlineData("fr-BE", "fr")]
+    [InlineData("FR", "fr")]
+    [InlineData("ar_EG", "ar")]
+    [InlineData("fa-IR", "fa")]
+    public void Locales_resolve_to_their_language(string locale, string expected) =>
+        Assert.Equal(expected, ShippedContent.Snapshot.FindLanguage(locale)!.Code);
+
+    [Fact]
+    public void A_language_without_the_string_falls_back_to_the_default_and_says_so()
+    {
+        var text = ShippedContent.Snapshot.Text("menu.prompt", "tr");
+
+        Assert.Equal("What would you like to do?", text.Text);
+        Assert.True(text.IsFallback);
+        Assert.False(ShippedContent.Snapshot.Text("menu.prompt", "ar").IsFallback);
+    }
+
+    [Fact]
+    public void Placeholders_are_filled()
+    {
+        var text = ShippedContent.Snapshot.Text("data.item_answers", "en", new Dictionary<string, string> { ["count"] = "3" });
+
+        Assert.Equal("3 answers", text.Text);
+    }
+}
