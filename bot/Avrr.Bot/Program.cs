@@ -1,5 +1,11 @@
+using Avrr.Bot.Cli;
 using Avrr.Bot.Hosting;
 using Avrr.Bot.WebChat;
+
+if (CommandLine.TryRun(args, Console.Out, Console.Error) is { } exitCode)
+{
+    return exitCode;
+}
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = WebRoot.Locate() });
 builder.UseWebRootFromBuild();
@@ -22,6 +28,7 @@ app.MapOperations();
 app.MapDirectLineEndpoints();
 app.MapWebChat();
 await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

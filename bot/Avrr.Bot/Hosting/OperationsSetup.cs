@@ -16,6 +16,10 @@ internal static class OperationsSetup
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // Request logs carry URLs, and stream URLs carry tokens: keep the framework quiet unless configured otherwise,
+        // whichever content root the host runs from. The product's own logs never contain message text.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         // In-flight turns finish before the process exits.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(20));

@@ -89,6 +89,7 @@
       current = { locale: locale, dir: dir };
       applyDirection(locale, dir);
       render();
+      loadPageText(locale);
     }
   }
 
@@ -136,10 +137,14 @@
     render();
   }
 
-  fetch('/webchat/config?lang=' + encodeURIComponent(pageLocale), { credentials: 'same-origin' })
-    .then(function (response) { return response.ok ? response.json() : {}; })
-    .then(applyPageText)
-    .catch(function () { /* the page works without its header text */ });
+  function loadPageText(locale) {
+    fetch('/webchat/config?lang=' + encodeURIComponent(locale), { credentials: 'same-origin' })
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .then(applyPageText)
+      .catch(function () { /* the page works without its header text */ });
+  }
+
+  loadPageText(pageLocale);
 
   var existing = saved();
   if (existing) {

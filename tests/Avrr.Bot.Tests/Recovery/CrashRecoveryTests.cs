@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Avrr.Bot.Tests.Infrastructure;
+
+namespace Avrr.Bot.Tests.Recovery;
+
+/// <summary>
+/// The real bot as its own process, killed (like kill -9) right after a turn commits and before anything is
+/// delivered; the next process on the same database must deliver the reply.
+/// </summary>
+public sealed class CrashRecoveryTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "avrr-crash", Guid.NewGuid().ToString("N"));
+
+    public CrashRecoveryTests() => Directory.CreateDirectory(_directory);
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task A_reply_committed_before_a_crash_is_delivered_after_restart()
+    {
+        var port = FreePort();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(20) };
+
+        using (var doomed = await StartBotAsync(port, failpoint: "after_commit_before_delivery"))
+        {
+            var client = await DirectLineClient.StartAsync(http);
+            await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.PostActivityAsync("hello before the crash", "crash-1"));
+            Assert.True(doomed.WaitForExit(TimeSpan.FromSeconds(20)), "the failpoint should have ended the process");
+            Assert.NotEqual(0, doomed.ExitCode);
+
+            using var survivor = await StartBotAsync(port, failpoint: null);
+            var (activities, _) = await client.GetActivitiesAsync();
+
+            var echo = activities.Single(a => DirectLineClient.Role(a) == "user");
+            Assert.Equal("crash-1", echo["channelData"]!["clientActivityID"]!.GetValue<string>());
+            var reply = activities.First(a => DirectLineClient.Role(a) == "bot");
+            Assert.Equal(echo["id"]!.GetValue<string>(), reply["replyToId"]!.GetValue<string>());
+            Assert.False(string.IsNullOrWhiteSpace(DirectLineClient.Text(reply)));
+
+            // The retried post (Web Chat's "Retry") is recognised and not processed twice.
+            var retry = await client.PostActivityAsync("hello before the crash", "crash-1");
+            Assert.Equal(echo["id"]!.GetValue<string>(), (await retry.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
+            Assert.Equal(activities.Count, (await client.GetActivitiesAsync()).Activities.Count);
+            survivor.Kill(entireProcessTree: true);
+        }
+    }
+
+    private async Task<Process> StartBotAsync(int port, string? failpoint)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = _directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Avrr.Bot.dll"));
+        start.ArgumentList.Add("--contentRoot");
+        start.ArgumentList.Add(_directory);
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ConnectionStrings__Avrr"] = $"Data Source={Path.Combine(_directory, "avrr.db")}";
+        start.Environment["Channels__DirectLine__Secret"] = BotFactory.DirectLineSecret;
+        start.Environment["DOTNET_DbgEnableMiniDump"] = "0";
+        if (failpoint is not null)
+        {
+            start.Environment["Bot__Failpoint"] = failpoint;
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (var attempt = 0; attempt < 150; attempt++)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The bot exited at start-up with code {process.ExitCode}.");
+            }
+
+            try
+            {
+                if ((await probe.GetAsync($"http://127.0.0.1:{port}/readyz")).IsSuccessStatusCode)
+                {
+                    return process;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Not answering yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        process.Kill(entireProcessTree: true);
+        throw new TimeoutException("The bot did not become ready in 30 s.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
