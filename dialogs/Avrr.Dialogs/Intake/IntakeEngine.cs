@@ -124,7 +124,8 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge) : IDialogEngine
         }
         else
         {
-            ShowMenu(turn);
+            // Switched mid-way: carry on where the person was, now in the new language.
+            GoBack(turn);
         }
     }
 

@@ -1,0 +1,240 @@
+using System.Text.Json;
+using Avrr.Dialogs.Intake;
+using Avrr.Knowledge;
+
+namespace Avrr.Dialogs.Tests;
+
+public sealed class IntakeTranscriptTests
+{
+    private static Transcript AcceptedInEnglish()
+    {
+        var t = new Transcript();
+        t.Join().Says("lang.prompt").Offers("English").Offers("العربية");
+        t.Send("English").Says("lang.changed").Says("consent.short");
+        t.Send("yes").Says("consent.accepted").Says("menu.prompt");
+        return t;
+    }
+
+    [Fact]
+    public void English_germany_likely_eligible_with_reasons_sources_and_a_handoff_carrying_the_case_summary()
+    {
+        var t = AcceptedInEnglish();
+        t.Send("2").Says("check.intro").Says("q.host_country").Offers("Germany").Offers("I don't know");
+        t.Send("germany").Says("q.status");
+        t.Send("Asylum application rejected").Says("q.eu_national");
+        t.Send("no").Says("q.means");
+        t.Send("No").Says("q.prison");
+        t.Send("no").Says("q.safety");
+        t.Send("no").Says("q.minor");
+        t.Send("no").Says("outcome.likely_eligible", ("programme", t.S("programme.de.name"))).Says("rule.means").Says("fact.de.travel").Says("outcome.offer");
+        Assert.Contains("returningfromgermany.de", t.Text, StringComparison.Ordinal);
+        Assert.Contains(Transcript.Knowledge.Current.Version, t.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("you are eligible", t.Text, StringComparison.OrdinalIgnoreCase);
+
+        t.Send("yes").Says("handoff.done");
+        var handoff = Assert.Single(t.Signals.OfType<HandoffRequested>());
+        Assert.Equal(HandoffUrgency.Normal, handoff.Urgency);
+        using var summary = JsonDocument.Parse(handoff.CaseSummaryJson);
+        Assert.Equal("LikelyEligible", summary.RootElement.GetProperty("preScreen").GetProperty("outcome").GetString());
+        Assert.Equal("de.means", summary.RootElement.GetProperty("preScreen").GetProperty("findings")[0].GetProperty("rule").GetString());
+        Assert.Equal("asylum_rejected", summary.RootElement.GetProperty("answers").GetProperty("status").GetString());
+        Assert.True(summary.RootElement.GetProperty("consent").GetProperty("given").GetBoolean());
+    }
+
+    [Fact]
+    public void French_netherlands_likely_not_eligible_after_a_previous_assisted_return()
+    {
+        var t = new Transcript("fr-FR") { Language = "fr" };
+        t.Join().Says("lang.prompt");
+        Assert.Equal("Français", t.Choices[0].Title);
+        t.Press("lang:fr").Says("consent.short");
+        t.Press("consent:yes").Says("menu.prompt");
+        t.Send("Quelle aide puis-je avoir ?").Says("q.host_country");
+        t.Send("Pays-Bas").Says("q.status");
+        t.Send("4").Says("q.means");
+        t.Send("non").Says("q.previous_return");
+        t.Send("oui").Says("q.withdraw");
+        t.Send("oui").Says("q.travel_document");
+        t.Send("1").Says("q.safety");
+        t.Send("non").Says("q.minor");
+        t.Send("non").Says("outcome.likely_not_eligible", ("programme", t.S("programme.nl.name"))).Says("rule.nl.previous_return");
+        Assert.Contains("✗", t.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Arabic_cyprus_dont_know_answers_give_an_unclear_outcome_right_to_left()
+    {
+        var t = new Transcript("ar-EG") { Language = "ar" };
+        t.Join().Says("lang.prompt").IsRightToLeft(false);
+        t.Send("العربيه").Says("consent.short").IsRightToLeft(true);
+        t.Send("نعم").Says("menu.prompt");
+        t.Send("٢").Says("q.host_country");
+        t.Send("قبرص").Says("q.status");
+        t.Send("لا أعرف").Says("q.means");
+        t.Send("لا اعرف").Says("q.safety");
+        t.Send("لا").Says("q.minor");
+        t.Send("لا").Says("outcome.unclear", ("programme", t.S("programme.cy.name"))).IsRightToLeft(true);
+        Assert.Contains("?", t.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Farsi_consent_declined_keeps_information_only_and_stores_no_answers()
+    {
+        var t = new Transcript("fa-IR") { Language = "fa" };
+        t.Join();
+        t.Send("فارسی").Says("consent.short");
+        t.Send("نه").Says("consent.declined").Says("menu.prompt");
+        t.Send("2").Says("check.needs_consent");
+        t.Send("نه").Says("menu.prompt");
+        t.Send("1").Says("learn.prompt");
+        t.Press("article:stages");
+        Assert.Contains(Transcript.Knowledge.Current.FindArticle("stages", "fa")!.Title, t.Text, StringComparison.Ordinal);
+        using var state = JsonDocument.Parse(t.State!);
+        Assert.True(!state.RootElement.TryGetProperty("a", out var answers) || !answers.EnumerateObject().Any());
+    }
+
+    [Fact]
+    public void Language_switched_mid_questionnaire_continues_the_same_question_in_the_new_language()
+    {
+        var t = new Transcript("fa-IR") { Language = "fa" };
+        t.Join();
+        t.Send("فارسی");
+        t.Send("بله");
+        t.Send("۲").Says("q.host_country");
+        t.Send("آلمان").Says("q.status");
+        t.Send("1").Says("q.eu_national");
+        t.Send("زبان").Says("lang.prompt");
+        t.Language = "en";
+        t.Send("English").Says("lang.changed").Says("q.eu_national").Offers("Yes");
+        t.Send("no").Says("q.means");
+    }
+
+    [Fact]
+    public void A_safeguarding_disclosure_mid_questionnaire_interrupts_with_contacts_and_an_urgent_handoff()
+    {
+        var t = AcceptedInEnglish();
+        t.Send("2");
+        t.Send("Germany");
+        t.Send("1").Says("q.eu_national");
+        t.Send("They took my passport and I was forced to work");
+        Assert.Contains(t.S("safeguarding.message", ("emergency", "112"), ("contacts", ""))[..40], t.Text, StringComparison.Ordinal);
+        Assert.Contains("116 016", t.Text, StringComparison.Ordinal);
+        Assert.Contains("112", t.Text, StringComparison.Ordinal);
+        var handoff = Assert.Single(t.Signals.OfType<HandoffRequested>());
+        Assert.Equal(HandoffUrgency.Urgent, handoff.Urgency);
+        Assert.Contains("Trafficking", handoff.CaseSummaryJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_disclosure_answered_in_the_questionnaire_also_raises_an_urgent_handoff()
+    {
+        var t = AcceptedInEnglish();
+        t.Send("2");
+        t.Send("Belgium");
+        t.Send("3");
+        t.Send("no").Says("q.safety");
+        t.Send("yes");
+        Assert.Contains("0800 32 745", t.Text, StringComparison.Ordinal);
+        Assert.Equal(HandoffUrgency.Urgent, Assert.Single(t.Signals.OfType<HandoffRequested>()).Urgency);
+    }
+
+    [Fact]
+    public void Back_goes_to_the_previous_question_and_forgets_its_answer()
+    {
+        var t = AcceptedInEnglish();
+        t.Send("2");
+        t.Send("Germany");
+        t.Send("1").Says("q.eu_national");
+        t.Send("back").Says("q.status");
+        t.Send("2").Says("q.eu_national");
+    }
+
+    [Fact]
+    public void Stop_opts_out_and_the_next_message_resumes_with_a_welcome_back()
+    {
+        var t = AcceptedInEnglish();
+        t.Send("stop").Says("stop.confirm");
+        Assert.Single(t.Signals.OfType<OptedOut>());
+        t.Send("hello").Says("stop.welcome_back").Says("menu.prompt");
+    }
+
+    [Fact]
+    public void Restart_forgets_the_answers_and_asks_for_consent_again()
+    {
+        var t = AcceptedInEnglish();
+        t.Send("2");
+        t.Send("Germany");
+        t.Send("restart").Says("restart.done").Says("consent.short");
+        Assert.DoesNotContain("DE", t.State!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Delete_my_data_asks_first_then_erases_and_starts_over()
+    {
+        var t = AcceptedInEnglish();
+        t.Send("delete my data").Says("data.delete_confirm");
+        t.Send("yes").Says("data.deleted");
+        Assert.Single(t.Signals.OfType<EraseRequested>());
+        t.Send("hi").Says("lang.prompt");
+    }
+
+    [Fact]
+    public void Counsellor_is_one_message_away_at_any_point()
+    {
+        var t = AcceptedInEnglish();
+        t.Send("2");
+        t.Send("counselor").Says("handoff.done");
+        Assert.Single(t.Signals.OfType<HandoffRequested>());
+        t.Send("human").Says("handoff.already");
+    }
+
+    [Fact]
+    public void Free_text_questions_are_answered_from_articles_with_their_source_or_offer_a_counsellor()
+    {
+        var t = AcceptedInEnglish();
+        t.Send("can I change my mind later?").Says("info.source", ("source", Transcript.Knowledge.Current.FindArticle("voluntariness", "en")!.Source), ("date", "2026-11-01"));
+        t.Send("zebra xylophone quantum").Says("info.not_found").Offers(t.S("menu.counsellor"));
+    }
+
+    [Fact]
+    public void Misunderstood_answers_are_asked_again_then_the_menu_is_offered()
+    {
+        var t = AcceptedInEnglish();
+        t.Send("2");
+        t.Send("Germany");
+        t.Send("purple").Says("reprompt.choice").Says("q.status");
+        t.Send("purple").Says("reprompt.choice");
+        t.Send("purple").Says("reprompt.limit").Says("menu.prompt");
+    }
+
+    [Fact]
+    public void The_conversation_survives_a_process_restart_between_turns()
+    {
+        var t = AcceptedInEnglish();
+        t.Send("2");
+        t.Engine = new IntakeEngine(new FileKnowledgeSource(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "knowledge", "content")));
+        t.Send("Germany").Says("q.status");
+    }
+
+    [Fact]
+    public void Long_replies_are_split_at_sentence_boundaries_with_the_choices_on_the_last_part()
+    {
+        var t = new Transcript(capabilities: new ChannelCapabilities(160, 3, true));
+        t.Join();
+        t.Send("English");
+        Assert.True(t.Last.Replies.Count > 2);
+        Assert.All(t.Last.Replies, r => Assert.True(r.Text.Length <= 160));
+        Assert.All(t.Last.Replies.SkipLast(1), r => Assert.Empty(r.Choices));
+        Assert.Equal(3, t.Last.Replies[^1].Choices.Count);
+    }
+
+    [Fact]
+    public void A_channel_with_fewer_buttons_lists_every_choice_with_its_number()
+    {
+        var t = new Transcript(capabilities: new ChannelCapabilities(4096, 3, true));
+        t.Join();
+        Assert.Contains("4. فارسی", t.Text, StringComparison.Ordinal);
+        t.Language = "fa";
+        t.Send("4").Says("consent.short");
+    }
+}

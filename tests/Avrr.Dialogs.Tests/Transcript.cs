@@ -1,0 +1,87 @@
+using Avrr.Dialogs.Intake;
+using Avrr.Knowledge;
+
+namespace Avrr.Dialogs.Tests;
+
+/// <summary>
+/// Transcript tests in the botbuilder style: send what a person types, assert what the bot says. Expected texts come
+/// from the shipped content by key, so a wording change in content does not break the tests but a wrong step does.
+/// The state goes through its serialised form between turns, as it does through the store.
+/// </summary>
+internal sealed class Transcript(string channelLocale = "en-US", ChannelCapabilities? capabilities = null)
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+    private int _turns;
+
+    public static IKnowledgeSource Knowledge { get; } = new FileKnowledgeSource(ContentPath());
+
+    public IDialogEngine Engine { get; set; } = new IntakeEngine(Knowledge);
+
+    public string? State { get; private set; }
+
+    public TurnResult Last { get; private set; } = new(null!, [], []);
+
+    public List<DialogSignal> Signals { get; } = [];
+
+    public string Language { get; set; } = "en";
+
+    public Transcript Join() => Run(null, null);
+
+    public Transcript Send(string text) => Run(text, null);
+
+    public Transcript Press(string value) => Run(null, value);
+
+    private Transcript Run(string? text, string? value)
+    {
+        Last = Engine.Run(State, new TurnInput(text, value, channelLocale, capabilities ?? ChannelCapabilities.WebChat, Start.AddMinutes(_turns++)));
+        State = Last.State;
+        Signals.AddRange(Last.Signals);
+        return this;
+    }
+
+    public string Text => string.Join("\n\n", Last.Replies.Select(r => r.Text));
+
+    public IReadOnlyList<ReplyChoice> Choices => Last.Replies.Count == 0 ? [] : Last.Replies[^1].Choices;
+
+    public string S(string key, params (string Name, string Value)[] args) =>
+        Knowledge.Current.Text(key, Language, args.Length == 0 ? null : args.ToDictionary(a => a.Name, a => a.Value)).Text;
+
+    /// <summary>Asserts the reply contains the string <paramref name="key"/> in the transcript's language.</summary>
+    public Transcript Says(string key, params (string Name, string Value)[] args)
+    {
+        Assert.Contains(S(key, args), Text, StringComparison.Ordinal);
+        return this;
+    }
+
+    public Transcript DoesNotSay(string key)
+    {
+        Assert.DoesNotContain(S(key), Text, StringComparison.Ordinal);
+        return this;
+    }
+
+    public Transcript Offers(string title)
+    {
+        Assert.Contains(Choices, c => c.Title == title);
+        return this;
+    }
+
+    public Transcript IsRightToLeft(bool expected)
+    {
+        Assert.All(Last.Replies, r => Assert.Equal(expected, r.RightToLeft));
+        return this;
+    }
+
+    private static string ContentPath()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "knowledge", "content");
+            if (File.Exists(Path.Combine(candidate, "content.yaml")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("knowledge/content");
+    }
+}
