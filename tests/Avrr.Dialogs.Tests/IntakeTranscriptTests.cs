@@ -237,4 +237,15 @@ public sealed class IntakeTranscriptTests
         t.Language = "fa";
         t.Send("4").Says("consent.short");
     }
+
+    [Fact]
+    public void A_first_message_without_a_join_is_greeted_in_the_language_it_suggests()
+    {
+        var t = new Transcript("en-US") { Language = "ar" };
+        t.Send("مرحبا، أريد المساعدة").Says("lang.prompt");
+        Assert.Equal("العربية", t.Choices[0].Title);
+        t.Language = "fa";
+        var farsi = new Transcript("en-US") { Language = "fa" };
+        farsi.Send("سلام، کمک می‌خواهم").Says("lang.prompt");
+    }
 }

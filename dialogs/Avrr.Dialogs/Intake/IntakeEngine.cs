@@ -33,11 +33,19 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge) : IDialogEngine
         if (string.IsNullOrWhiteSpace(text) && input.Value is null)
         {
             // A client joining (or an empty message) greets only a new conversation.
-            if (state.Language is null && state.Step == Step.Language && state.Retries == 0)
+            if (!state.Greeted)
             {
                 AskLanguage(turn, Detect(turn));
             }
 
+            return;
+        }
+
+        if (!state.Greeted && input.Value is null && MatchLanguage(turn, text) is null
+            && turn.Knowledge.DetectSafeguarding(text ?? "") is null && turn.Knowledge.MatchCommand(text ?? "") is null)
+        {
+            // The first message ("hello", in any language) is answered with the greeting, in the language it suggests.
+            AskLanguage(turn, Detect(turn));
             return;
         }
 
@@ -87,27 +95,36 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge) : IDialogEngine
     private static void AskLanguage(Turn turn, string? detected)
     {
         var languages = turn.Knowledge.Languages.OrderBy(l => l.Code == detected ? 0 : 1).ToList();
-        if (detected is not null && turn.State.Language is null)
-        {
-            // Ask in the language we guessed; the person confirms by choosing.
-            turn.State.Language = detected;
-            turn.Say("lang.prompt");
-            turn.State.Language = null;
-        }
-        else
-        {
-            turn.Say("lang.prompt");
-        }
-
+        InLanguage(turn, detected, () => turn.Say("lang.prompt"));
         turn.Offer(languages.Select(l => new ReplyChoice("lang:" + l.Code, l.NativeName)));
         turn.State.Step = Step.Language;
+        turn.State.Greeted = true;
+    }
+
+    /// <summary>Before a language is chosen, speaks the one we guessed; the person confirms by choosing.</summary>
+    private static void InLanguage(Turn turn, string? detected, Action say)
+    {
+        if (turn.State.Language is not null || detected is null)
+        {
+            say();
+            return;
+        }
+
+        turn.State.Language = detected;
+        say();
+        turn.State.Language = null;
+    }
+
+    private static string? MatchLanguage(Turn turn, string? text)
+    {
+        var choices = turn.Knowledge.Languages.Select(l => new ReplyChoice("lang:" + l.Code, l.NativeName)).ToList();
+        return ChoiceMatcher.Match(choices, turn.Input.Value, text)?.Value[5..]
+            ?? turn.Knowledge.FindLanguage(TextFolding.Fold(text))?.Code;
     }
 
     private static void OnLanguage(Turn turn, string? text)
     {
-        var choices = turn.Knowledge.Languages.Select(l => new ReplyChoice("lang:" + l.Code, l.NativeName)).ToList();
-        var chosen = ChoiceMatcher.Match(choices, turn.Input.Value, text)?.Value[5..]
-            ?? turn.Knowledge.FindLanguage(TextFolding.Fold(text))?.Code;
+        var chosen = MatchLanguage(turn, text);
         if (chosen is null)
         {
             Reprompt(turn);
@@ -727,6 +744,14 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge) : IDialogEngine
             return;
         }
 
+        if (state.Language is null)
+        {
+            var detected = Detect(turn);
+            InLanguage(turn, detected, () => turn.Say("reprompt.choice"));
+            AskLanguage(turn, detected);
+            return;
+        }
+
         turn.Say("reprompt.choice");
         RenderCurrent(turn);
     }
@@ -747,6 +772,7 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge) : IDialogEngine
         state.Consent = consent;
         state.Step = Step.Language;
         state.ContentVersion = null;
+        state.Greeted = keepLanguage && language is not null;
     }
 
     /// <summary>A likely language from the channel locale or the script of the first text.</summary>

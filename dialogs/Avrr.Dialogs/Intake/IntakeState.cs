@@ -31,6 +31,7 @@ internal sealed class IntakeState
     [JsonPropertyName("f")] public List<string> Flags { get; set; } = [];
     [JsonPropertyName("o")] public bool OptedOut { get; set; }
     [JsonPropertyName("n")] public bool FallbackNoted { get; set; }
+    [JsonPropertyName("g")] public bool Greeted { get; set; }
 
     [JsonIgnore] public bool ConsentGiven => Consent?.Given == true;
 
