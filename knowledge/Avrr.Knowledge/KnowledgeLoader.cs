@@ -248,11 +248,35 @@ internal sealed class ContentReader(ContentModel model, List<ContentDiagnostic> 
                 options.Add(new QuestionOption("no", "common.no"));
             }
 
-            if (!model.Questions.TryAdd(id, new Question(id, kind, prompt, yaml.String(entry, "help", required: false), options)))
+            var min = Integer(yaml, entry, "min");
+            var max = Integer(yaml, entry, "max");
+            if (kind == QuestionKind.Number && (min is null || max is null || min > max))
+            {
+                yaml.Error(YamlReader.Line(entry), $"question '{id}': a Number question needs 'min' and 'max' with min ≤ max");
+            }
+
+            if (!model.Questions.TryAdd(id, new Question(id, kind, prompt, yaml.String(entry, "help", required: false), options, min, max)))
             {
                 yaml.Error(YamlReader.Line(entry), $"duplicate question id '{id}'");
             }
         }
+    }
+
+    private static int? Integer(YamlReader yaml, YamlMappingNode map, string key)
+    {
+        var text = yaml.String(map, key, required: false);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        yaml.Error(YamlReader.Line(YamlReader.Get(map, key)!), $"field '{key}' must be a whole number");
+        return null;
     }
 
     private void ReadProgramme(YamlReader yaml, string text)

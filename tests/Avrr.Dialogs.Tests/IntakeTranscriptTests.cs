@@ -24,7 +24,11 @@ public sealed class IntakeTranscriptTests
         t.Send("Asylum application rejected").Says("q.eu_national");
         t.Send("no").Says("q.means");
         t.Send("No").Says("q.prison");
-        t.Send("no").Says("q.safety");
+        t.Send("no").Says("q.household_size");
+        t.Send("twenty-five").Says("reprompt.number", ("min", "1"), ("max", "20"));
+        t.Send("٣").Says("q.departure_deadline");
+        t.Send("next month").Says("reprompt.date");
+        t.Send("31/12/2026").Says("q.safety");
         t.Send("no").Says("q.minor");
         t.Send("no").Says("outcome.likely_eligible", ("programme", t.S("programme.de.name"))).Says("rule.means").Says("fact.de.travel").Says("outcome.offer");
         Assert.Contains("returningfromgermany.de", t.Text, StringComparison.Ordinal);
@@ -38,6 +42,8 @@ public sealed class IntakeTranscriptTests
         Assert.Equal("LikelyEligible", summary.RootElement.GetProperty("preScreen").GetProperty("outcome").GetString());
         Assert.Equal("de.means", summary.RootElement.GetProperty("preScreen").GetProperty("findings")[0].GetProperty("rule").GetString());
         Assert.Equal("asylum_rejected", summary.RootElement.GetProperty("answers").GetProperty("status").GetString());
+        Assert.Equal("3", summary.RootElement.GetProperty("answers").GetProperty("household_size").GetString());
+        Assert.Equal("2026-12-31", summary.RootElement.GetProperty("answers").GetProperty("departure_deadline").GetString());
         Assert.True(summary.RootElement.GetProperty("consent").GetProperty("given").GetBoolean());
     }
 
@@ -244,7 +250,6 @@ public sealed class IntakeTranscriptTests
         var t = new Transcript("en-US") { Language = "ar" };
         t.Send("مرحبا، أريد المساعدة").Says("lang.prompt");
         Assert.Equal("العربية", t.Choices[0].Title);
-        t.Language = "fa";
         var farsi = new Transcript("en-US") { Language = "fa" };
         farsi.Send("سلام، کمک می‌خواهم").Says("lang.prompt");
     }

@@ -320,7 +320,8 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge) : IDialogEngine
         }
 
         turn.Say("check.intro");
-        turn.State.Answers.Remove(HostCountryQuestion);
+        // Each check starts afresh: earlier answers may no longer be true.
+        turn.State.Answers.Clear();
         turn.State.Programme = null;
         Ask(turn, HostCountryQuestion);
     }
@@ -373,10 +374,24 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge) : IDialogEngine
             return;
         }
 
-        var answer = ChoiceMatcher.Match(AnswerChoices(turn, questionId), turn.Input.Value, text)?.Value[4..];
+        var question = questionId == HostCountryQuestion ? null : turn.Knowledge.FindQuestion(questionId);
+        var answer = ChoiceMatcher.Match(AnswerChoices(turn, questionId), turn.Input.Value, text)?.Value[4..]
+            ?? (question is null ? null : TypedAnswer.Parse(question, text));
         if (answer is null)
         {
-            Reprompt(turn);
+            switch (question?.Kind)
+            {
+                case QuestionKind.Number:
+                    RepromptWith(turn, "reprompt.number", ("min", Invariant(question.Min)), ("max", Invariant(question.Max)));
+                    break;
+                case QuestionKind.Date:
+                    RepromptWith(turn, "reprompt.date");
+                    break;
+                default:
+                    Reprompt(turn);
+                    break;
+            }
+
             return;
         }
 
@@ -732,6 +747,24 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge) : IDialogEngine
         }
     }
 
+    private static string Invariant(int? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>Like <see cref="Reprompt"/>, with a message that says what a valid answer looks like.</summary>
+    private static void RepromptWith(Turn turn, string key, params (string Name, string Value)[] args)
+    {
+        turn.State.Retries++;
+        if (turn.State.Retries >= MaxRetries)
+        {
+            turn.State.Retries = 0;
+            turn.Say("reprompt.limit");
+            ShowMenu(turn);
+            return;
+        }
+
+        turn.Say(key, args);
+        RenderCurrent(turn);
+    }
+
     private static void Reprompt(Turn turn)
     {
         var state = turn.State;
@@ -784,11 +817,13 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge) : IDialogEngine
             return turn.Knowledge.FindLanguage("fa")?.Code;
         }
 
+        var locale = turn.Knowledge.FindLanguage(turn.Input.ChannelLocale ?? "");
         if (text.Any(c => c is >= '\u0600' and <= '\u06FF'))
         {
-            return turn.Knowledge.FindLanguage("ar")?.Code;
+            // Arabic script is shared: a Farsi, Pashto or Urdu device locale wins over plain Arabic.
+            return locale is { RightToLeft: true } ? locale.Code : turn.Knowledge.FindLanguage("ar")?.Code;
         }
 
-        return turn.Knowledge.FindLanguage(turn.Input.ChannelLocale ?? "")?.Code;
+        return locale?.Code;
     }
 }

@@ -1,0 +1,81 @@
+using Avrr.Bot.Activities;
+using Avrr.Bot.Tests.Infrastructure;
+using Avrr.Bot.Turns;
+using Avrr.Dialogs;
+using Avrr.Knowledge;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Avrr.Bot.Tests.Intake;
+
+/// <summary>
+/// A transcript through the real host: the production intake engine on the shipped content, the turn pipeline and
+/// the SQLite store. <see cref="Restart"/> replaces the whole host on the same database, as a process restart would.
+/// </summary>
+internal sealed class PipelineTranscript : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "avrr-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _conversation = "t-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly string _locale;
+    private BotFactory _factory;
+    private int _messages;
+
+    public PipelineTranscript(string language, string locale)
+    {
+        Language = language;
+        _locale = locale;
+        _factory = Start();
+    }
+
+    public string Language { get; set; }
+
+    public string Text { get; private set; } = "";
+
+    public IKnowledgeSnapshot Knowledge => _factory.Services.GetRequiredService<IKnowledgeSource>().Current;
+
+    private BotFactory Start()
+    {
+        var factory = new BotFactory(_directory);
+        factory.CreateClient().Dispose();
+        return factory;
+    }
+
+    public PipelineTranscript Send(string text)
+    {
+        var activity = new Activity { Type = ActivityTypes.Message, Text = text, Locale = _locale, From = new ChannelAccount { Id = "person", Role = RoleTypes.User } };
+        var outcome = _factory.Services.GetRequiredService<TurnPipeline>()
+            .ProcessAsync(new InboundMessage("test", $"m{_messages++}", _conversation, "person", activity, ChannelCapabilities.WebChat, DeliveryMode.Pull), default)
+            .GetAwaiter().GetResult();
+        Text = string.Join("\n\n", outcome.Outgoing.Select(o => o.Activity.Text));
+        return this;
+    }
+
+    public PipelineTranscript Says(string key, params (string Name, string Value)[] args)
+    {
+        var expected = Knowledge.Text(key, Language, args.Length == 0 ? null : args.ToDictionary(a => a.Name, a => a.Value)).Text;
+        Assert.Contains(expected, Text, StringComparison.Ordinal);
+        return this;
+    }
+
+    public string S(string key) => Knowledge.Text(key, Language).Text;
+
+    /// <summary>Stops this host and starts a new one on the same database.</summary>
+    public PipelineTranscript Restart()
+    {
+        _factory.Dispose();
+        _factory = Start();
+        return this;
+    }
+
+    public int HandoffRequests(int urgency)
+    {
+        var contexts = _factory.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Avrr.Bot.Persistence.AvrrDbContext>>();
+        using var db = contexts.CreateDbContext();
+        return db.HandoffRequests.Count(h => h.ConversationId == _conversation && h.Urgency == urgency);
+    }
+
+    public void Dispose()
+    {
+        _factory.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
