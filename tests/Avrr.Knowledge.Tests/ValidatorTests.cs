@@ -1,0 +1,129 @@
+namespace Avrr.Knowledge.Tests;
+
+/// <summary>
+/// One broken fixture per class of content error: each is the shipped content with one change, and the validator
+/// must report it as <c>file:line: message</c>.
+/// </summary>
+public sealed class ValidatorTests
+{
+    private static Dictionary<string, string> Shipped() => KnowledgeLoader.ReadDirectory(ShippedContent.Path).ToDictionary();
+
+    private static List<ContentDiagnostic> Errors(Dictionary<string, string> files)
+    {
+        var (snapshot, diagnostics) = KnowledgeLoader.Load(files);
+        var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.NotEmpty(errors);
+        Assert.Null(snapshot);
+        return errors;
+    }
+
+    private static void Edit(Dictionary<string, string> files, string file, string from, string to)
+    {
+        Assert.Contains(from, files[file], StringComparison.Ordinal);
+        files[file] = files[file].Replace(from, to, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Yaml_syntax_error_is_reported_with_its_line()
+    {
+        var files = Shipped();
+        files["questions.yaml"] = "questions:\n  - id: status\n    kind: [unclosed\n";
+
+        var error = Errors(files).First(e => e.File == "questions.yaml");
+
+        Assert.Contains("YAML syntax error", error.Message, StringComparison.Ordinal);
+        Assert.True(error.Line >= 3, error.ToString());
+        Assert.StartsWith($"questions.yaml:{error.Line}: ", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Schema_errors_unknown_field_wrong_kind_and_bad_date()
+    {
+        var files = Shipped();
+        Edit(files, "questions.yaml", "    kind: YesNo\n    prompt: q.means", "    kind: Maybe\n    prompt: q.means");
+        Edit(files, "programmes/de.yaml", "last_verified: 2026-11-01", "last_verified: yesterday");
+        Edit(files, "programmes/cy.yaml", "summary: programme.cy.summary", "summary: programme.cy.summary\ncolour: blue");
+
+        var errors = Errors(files).Select(e => e.ToString()).ToList();
+
+        Assert.Contains(errors, e => e.StartsWith("questions.yaml:", StringComparison.Ordinal) && e.Contains("unknown kind 'Maybe'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("programmes/de.yaml:", StringComparison.Ordinal) && e.Contains("must be a date", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("programmes/cy.yaml:7:", StringComparison.Ordinal) && e.Contains("unknown field 'colour'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Missing_translation_in_a_complete_language()
+    {
+        var files = Shipped();
+        var lines = files["strings/fr.yaml"].Split('\n').Where(l => !l.StartsWith("  menu.prompt:", StringComparison.Ordinal));
+        files["strings/fr.yaml"] = string.Join('\n', lines);
+
+        Assert.Contains(Errors(files), e => e.File == "strings/fr.yaml" && e.Message.Contains("menu.prompt", StringComparison.Ordinal) && e.Message.Contains("not translated", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Stale_translation_after_the_source_changed()
+    {
+        var files = Shipped();
+        Edit(files, "strings/en.yaml", "\"What would you like to do?\"", "\"What do you want to do now?\"");
+
+        var stale = Errors(files).Where(e => e.Message.Contains("'menu.prompt' is stale", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(["strings/ar.yaml", "strings/fa.yaml", "strings/fr.yaml"], stale.Select(e => e.File).Order());
+        Assert.All(stale, e => Assert.True(e.Line > 1));
+    }
+
+    [Fact]
+    public void Rule_referencing_an_unknown_question_or_answer()
+    {
+        var files = Shipped();
+        Edit(files, "programmes/de.yaml", "exclude_when: { prison: [\"yes\"] }", "exclude_when: { jail: [\"yes\"] }");
+        Edit(files, "programmes/nl.yaml", "require: { travel_document: [\"yes\", can_get] }", "require: { travel_document: [\"yes\", maybe] }");
+
+        var errors = Errors(files);
+
+        Assert.Contains(errors, e => e.File == "programmes/de.yaml" && e.Message.Contains("unknown question 'jail'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.File == "programmes/nl.yaml" && e.Message.Contains("unknown answer 'maybe'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Unreachable_question()
+    {
+        var files = Shipped();
+        files["questions.yaml"] += "  - id: favourite_colour\n    kind: FreeText\n    prompt: q.means\n";
+
+        Assert.Contains(Errors(files), e => e.File == "questions.yaml" && e.Message.Contains("'favourite_colour' is unreachable", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Fact_without_a_source()
+    {
+        var files = Shipped();
+        Edit(files, "programmes/cy.yaml", "    text: fact.cy.support\n    source: seeds/002_a23b95648054dfb8.txt\n", "    text: fact.cy.support\n");
+
+        Assert.Contains(Errors(files), e => e.File == "programmes/cy.yaml" && e.Message.Contains("missing field 'source'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Duplicate_ids()
+    {
+        var files = Shipped();
+        files["questions.yaml"] += "  - id: means\n    kind: YesNo\n    prompt: q.means\n";
+        var duplicateLine = files["strings/en.yaml"].Count(c => c == '\n') + 1;
+        files["strings/en.yaml"] += "  menu.prompt: \"Again\"\n";
+
+        var errors = Errors(files);
+
+        Assert.Contains(errors, e => e.File == "questions.yaml" && e.Message.Contains("duplicate question id 'means'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.File == "strings/en.yaml" && e.Line == duplicateLine && e.Message.Contains("duplicate key menu.prompt", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void A_string_key_used_by_content_must_exist()
+    {
+        var files = Shipped();
+        Edit(files, "programmes/be.yaml", "reason: rule.means", "reason: rule.be.nonexistent");
+
+        Assert.Contains(Errors(files), e => e.File == "programmes/be.yaml" && e.Message.Contains("'rule.be.nonexistent'", StringComparison.Ordinal));
+    }
+}
