@@ -45,6 +45,6 @@ public sealed class ShippedContentTests
     {
         var text = ShippedContent.Snapshot.Text("data.item_answers", "en", new Dictionary<string, string> { ["count"] = "3" });
 
-        Assert.Equal("3 answers", text.Text);
+        Assert.Equal("answers given: 3", text.Text);
     }
 }
