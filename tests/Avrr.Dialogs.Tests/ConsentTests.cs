@@ -16,7 +16,7 @@ public sealed class ConsentTests
     [Fact]
     public void A_changed_privacy_notice_asks_for_consent_again_and_records_the_new_version()
     {
-        var files = KnowledgeLoader.ReadDirectory(ContentDirectory()).ToDictionary();
+        var files = KnowledgeLoader.ReadDirectory(Transcript.ContentPath()).ToDictionary();
         var source = new Switchable(KnowledgeLoader.Load(files).Snapshot!);
         var t = new Transcript { Engine = new IntakeEngine(source) };
         t.Join();
@@ -54,19 +54,5 @@ public sealed class ConsentTests
         t.Send("Germany");
         t.Send("menu");
         t.Send("my data").Says("data.summary", ("items", string.Join(", ", t.S("data.item_language"), t.S("data.item_consent").Replace("{version}", System.Text.Json.JsonDocument.Parse(t.State!).RootElement.GetProperty("c").GetProperty("v").GetString(), StringComparison.Ordinal), "answers given: 1")));
-    }
-
-    private static string ContentDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "knowledge", "content");
-            if (File.Exists(Path.Combine(candidate, "content.yaml")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException();
     }
 }

@@ -10,7 +10,7 @@ public sealed class ContentVersionTests
     {
         public TwoVersions()
         {
-            var files = KnowledgeLoader.ReadDirectory(ContentDir()).ToDictionary();
+            var files = KnowledgeLoader.ReadDirectory(Transcript.ContentPath()).ToDictionary();
             Old = KnowledgeLoader.Load(files).Snapshot!;
             files["content.yaml"] = files["content.yaml"].Replace("2026.11.1", "2026.11.2", StringComparison.Ordinal);
             files["strings/fr.yaml"] = files["strings/fr.yaml"].Replace("Que voulez-vous faire ?", "Comment puis-je vous aider ?", StringComparison.Ordinal);
@@ -26,20 +26,6 @@ public sealed class ContentVersionTests
         public IKnowledgeSnapshot Current { get; set; }
 
         public IKnowledgeSnapshot? Find(string version) => version == Old.Version ? Old : version == New.Version ? New : null;
-
-        private static string ContentDir()
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "knowledge", "content");
-                if (File.Exists(Path.Combine(candidate, "content.yaml")))
-                {
-                    return candidate;
-                }
-            }
-
-            throw new DirectoryNotFoundException();
-        }
     }
 
     [Fact]

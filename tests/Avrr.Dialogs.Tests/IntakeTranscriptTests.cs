@@ -218,7 +218,7 @@ public sealed class IntakeTranscriptTests
     {
         var t = AcceptedInEnglish();
         t.Send("2");
-        t.Engine = new IntakeEngine(new FileKnowledgeSource(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "knowledge", "content")));
+        t.Engine = new IntakeEngine(new FileKnowledgeSource(Transcript.ContentPath()));
         t.Send("Germany").Says("q.status");
     }
 

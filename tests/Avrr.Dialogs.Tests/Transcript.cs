@@ -71,7 +71,7 @@ internal sealed class Transcript(string channelLocale = "en-US", ChannelCapabili
         return this;
     }
 
-    private static string ContentPath()
+    public static string ContentPath()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

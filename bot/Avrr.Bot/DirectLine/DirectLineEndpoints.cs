@@ -95,25 +95,37 @@ internal static partial class DirectLineEndpoints
         return Results.Json(body, DirectLineJsonContext.Default.ConversationResponse, statusCode: exists ? 200 : 201);
     }
 
-    private static async Task<IResult> Reconnect(string conversationId, string? watermark, HttpContext context, DirectLineSecret secret, DirectLineTokens tokens, ActivityLog log, IOptions<DirectLineOptions> options)
+    /// <summary>A token for this conversation, or the secret for one that exists (404 otherwise, not 403).</summary>
+    private static async Task<(DirectLineCaller? Caller, IResult? Error)> AuthorizeExistingAsync(string conversationId, HttpContext context, DirectLineSecret secret, DirectLineTokens tokens, ActivityLog log)
     {
         var (caller, error) = DirectLineAuth.Authenticate(context.Request, secret, tokens);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        if (!caller!.MayAccess(conversationId))
+        {
+            return (null, DirectLineErrors.Forbidden());
+        }
+
+        if (caller.IsSecret && !await log.ExistsAsync(conversationId, context.RequestAborted))
+        {
+            return (null, DirectLineErrors.NotFound());
+        }
+
+        return (caller, null);
+    }
+
+    private static async Task<IResult> Reconnect(string conversationId, string? watermark, HttpContext context, DirectLineSecret secret, DirectLineTokens tokens, ActivityLog log, IOptions<DirectLineOptions> options)
+    {
+        var (caller, error) = await AuthorizeExistingAsync(conversationId, context, secret, tokens, log);
         if (error is not null)
         {
             return error;
         }
 
-        if (!caller!.MayAccess(conversationId))
-        {
-            return DirectLineErrors.Forbidden();
-        }
-
-        if (caller.IsSecret && !await log.ExistsAsync(conversationId, context.RequestAborted))
-        {
-            return DirectLineErrors.NotFound();
-        }
-
-        var token = caller.PresentedToken ?? Issue(tokens, options.Value, conversationId, NewUserId(), null).Token;
+        var token = caller!.PresentedToken ?? Issue(tokens, options.Value, conversationId, NewUserId(), null).Token;
         tokens.CheckConversationToken(token, out var grant);
 
         return Results.Json(
@@ -123,20 +135,10 @@ internal static partial class DirectLineEndpoints
 
     private static async Task<IResult> GetActivities(string conversationId, string? watermark, HttpContext context, DirectLineSecret secret, DirectLineTokens tokens, ActivityLog log)
     {
-        var (caller, error) = DirectLineAuth.Authenticate(context.Request, secret, tokens);
+        var (caller, error) = await AuthorizeExistingAsync(conversationId, context, secret, tokens, log);
         if (error is not null)
         {
             return error;
-        }
-
-        if (!caller!.MayAccess(conversationId))
-        {
-            return DirectLineErrors.Forbidden();
-        }
-
-        if (caller.IsSecret && !await log.ExistsAsync(conversationId, context.RequestAborted))
-        {
-            return DirectLineErrors.NotFound();
         }
 
         var after = ParseWatermark(watermark);
