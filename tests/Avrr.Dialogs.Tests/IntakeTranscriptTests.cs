@@ -253,4 +253,13 @@ public sealed class IntakeTranscriptTests
         var farsi = new Transcript("en-US") { Language = "fa" };
         farsi.Send("سلام، کمک می‌خواهم").Says("lang.prompt");
     }
+
+    [Fact]
+    public void The_language_can_be_changed_from_the_menu()
+    {
+        var t = AcceptedInEnglish();
+        t.Send("Language").Says("lang.prompt");
+        t.Language = "fr";
+        t.Send("Français").Says("lang.changed").Says("menu.prompt");
+    }
 }

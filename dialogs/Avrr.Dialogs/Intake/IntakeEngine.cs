@@ -209,6 +209,7 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge) : IDialogEngine
         new("menu:check", turn.T("menu.check")),
         new("menu:counsellor", turn.T("menu.counsellor")),
         new("menu:mydata", turn.T("menu.mydata")),
+        new("menu:language", turn.T("menu.language")),
     ];
 
     private static void ShowMenu(Turn turn)
@@ -243,6 +244,10 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge) : IDialogEngine
                 break;
             case "menu:mydata":
                 ShowMyData(turn);
+                break;
+            case "menu:language":
+                Push(turn);
+                AskLanguage(turn, null);
                 break;
             default:
                 AnswerFreeText(turn, text);
