@@ -41,9 +41,8 @@ internal sealed class PipelineTranscript : IDisposable
 
     public PipelineTranscript Send(string text)
     {
-        var activity = new Activity { Type = ActivityTypes.Message, Text = text, Locale = _locale, From = new ChannelAccount { Id = "person", Role = RoleTypes.User } };
         var outcome = _factory.Services.GetRequiredService<TurnPipeline>()
-            .ProcessAsync(new InboundMessage("test", $"m{_messages++}", _conversation, "person", activity, ChannelCapabilities.WebChat, DeliveryMode.Pull), default)
+            .ProcessAsync(Inbound.Message(_conversation, $"m{_messages++}", text, locale: _locale), default)
             .GetAwaiter().GetResult();
         Text = string.Join("\n\n", outcome.Outgoing.Select(o => o.Activity.Text));
         return this;

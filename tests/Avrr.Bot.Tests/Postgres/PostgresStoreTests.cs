@@ -23,15 +23,6 @@ public sealed class PostgresStoreTests(PostgresServer server)
         return factory;
     }
 
-    private static InboundMessage Message(string conversationId, string externalId, string text) => new(
-        "test",
-        externalId,
-        conversationId,
-        "user-1",
-        new Activity { Type = ActivityTypes.Message, Text = text, From = new ChannelAccount { Id = "user-1", Role = RoleTypes.User } },
-        ChannelCapabilities.WebChat,
-        DeliveryMode.Pull);
-
     [PostgresFact]
     public async Task Migrated_schema_equals_the_schema_the_model_creates()
     {
@@ -59,9 +50,9 @@ public sealed class PostgresStoreTests(PostgresServer server)
         using var factory = await HostAsync();
         var pipeline = factory.Services.GetRequiredService<TurnPipeline>();
 
-        Assert.Equal(TurnStatus.Processed, (await pipeline.ProcessAsync(Message("pg", "m0", "first"), default)).Status);
-        Assert.Equal(TurnStatus.Duplicate, (await pipeline.ProcessAsync(Message("pg", "m0", "first"), default)).Status);
-        await Task.WhenAll(Enumerable.Range(1, 49).Select(i => pipeline.ProcessAsync(Message("pg", $"m{i}", $"n{i}"), default)));
+        Assert.Equal(TurnStatus.Processed, (await pipeline.ProcessAsync(Inbound.Message("pg", "m0", "first"), default)).Status);
+        Assert.Equal(TurnStatus.Duplicate, (await pipeline.ProcessAsync(Inbound.Message("pg", "m0", "first"), default)).Status);
+        await Task.WhenAll(Enumerable.Range(1, 49).Select(i => pipeline.ProcessAsync(Inbound.Message("pg", $"m{i}", $"n{i}"), default)));
 
         await using var db = await factory.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
         var conversation = await db.Conversations.SingleAsync(c => c.Id == "pg");
@@ -79,7 +70,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
         var b = second.Services.GetRequiredService<TurnPipeline>();
 
         // The in-process lock does not span instances: the version check and turn retry must.
-        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => (i % 2 == 0 ? a : b).ProcessAsync(Message("shared", $"m{i}", $"n{i}"), default)));
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => (i % 2 == 0 ? a : b).ProcessAsync(Inbound.Message("shared", $"m{i}", $"n{i}"), default)));
 
         await using var db = await first.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
         var conversation = await db.Conversations.SingleAsync(c => c.Id == "shared");

@@ -19,20 +19,11 @@ public sealed class TurnPipelineTests : IDisposable
 
     private TurnPipeline Pipeline => _factory.Services.GetRequiredService<TurnPipeline>();
 
-    private static InboundMessage Message(string conversationId, string externalId, string text, DeliveryMode delivery = DeliveryMode.Pull) => new(
-        "test",
-        externalId,
-        conversationId,
-        "user-1",
-        new Activity { Type = ActivityTypes.Message, Text = text, From = new ChannelAccount { Id = "user-1", Role = RoleTypes.User } },
-        ChannelCapabilities.WebChat,
-        delivery);
-
     [Fact]
     public async Task A_duplicate_inbound_message_produces_one_turn()
     {
-        var first = await Pipeline.ProcessAsync(Message("c1", "m1", "hello"), default);
-        var second = await Pipeline.ProcessAsync(Message("c1", "m1", "hello"), default);
+        var first = await Pipeline.ProcessAsync(Inbound.Message("c1", "m1", "hello"), default);
+        var second = await Pipeline.ProcessAsync(Inbound.Message("c1", "m1", "hello"), default);
 
         Assert.Equal(TurnStatus.Processed, first.Status);
         Assert.Equal(TurnStatus.Duplicate, second.Status);
@@ -48,7 +39,7 @@ public sealed class TurnPipelineTests : IDisposable
         var turns = Enumerable.Range(0, 50).Select(async i =>
         {
             await starts.Task;
-            return await Pipeline.ProcessAsync(Message("busy", $"m{i}", $"message {i}"), default);
+            return await Pipeline.ProcessAsync(Inbound.Message("busy", $"m{i}", $"message {i}"), default);
         }).ToList();
         starts.SetResult();
         var outcomes = await Task.WhenAll(turns);
@@ -75,7 +66,7 @@ public sealed class TurnPipelineTests : IDisposable
     [Fact]
     public async Task Different_conversations_do_not_share_state()
     {
-        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Pipeline.ProcessAsync(Message($"conv{i % 4}", $"m{i}", "x"), default)));
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Pipeline.ProcessAsync(Inbound.Message($"conv{i % 4}", $"m{i}", "x"), default)));
 
         await using var db = await Db();
         Assert.All(await db.Conversations.ToListAsync(), c => Assert.Equal("5", c.State));
@@ -84,13 +75,13 @@ public sealed class TurnPipelineTests : IDisposable
     [Fact]
     public async Task A_conversation_owned_by_a_counsellor_keeps_the_message_and_the_bot_stays_silent()
     {
-        await Pipeline.ProcessAsync(Message("owned", "m1", "hello"), default);
+        await Pipeline.ProcessAsync(Inbound.Message("owned", "m1", "hello"), default);
         await using (var db = await Db())
         {
             await db.Conversations.Where(c => c.Id == "owned").ExecuteUpdateAsync(s => s.SetProperty(c => c.Owner, ConversationOwner.Counsellor));
         }
 
-        var outcome = await Pipeline.ProcessAsync(Message("owned", "m2", "are you there?"), default);
+        var outcome = await Pipeline.ProcessAsync(Inbound.Message("owned", "m2", "are you there?"), default);
 
         Assert.Equal(TurnStatus.HeldForCounsellor, outcome.Status);
         Assert.Empty(outcome.Outgoing);
@@ -102,7 +93,7 @@ public sealed class TurnPipelineTests : IDisposable
     [Fact]
     public async Task Push_channel_replies_wait_in_the_outbox()
     {
-        var outcome = await Pipeline.ProcessAsync(Message("push", "m1", "hello", DeliveryMode.Push), default);
+        var outcome = await Pipeline.ProcessAsync(Inbound.Message("push", "m1", "hello", DeliveryMode.Push), default);
 
         await using var db = await Db();
         var reply = await db.Activities.SingleAsync(a => a.ConversationId == "push" && a.Direction == ActivityDirection.Out);
@@ -115,9 +106,9 @@ public sealed class TurnPipelineTests : IDisposable
     public async Task Acknowledged_messages_are_processed_by_the_inbox_worker_once_and_in_order()
     {
         var intake = _factory.Services.GetRequiredService<InboxIntake>();
-        Assert.True(await intake.AcceptAsync(Message("hooked", "u1", "first", DeliveryMode.Push), default));
-        Assert.True(await intake.AcceptAsync(Message("hooked", "u2", "second", DeliveryMode.Push), default));
-        Assert.False(await intake.AcceptAsync(Message("hooked", "u1", "first", DeliveryMode.Push), default));
+        Assert.True(await intake.AcceptAsync(Inbound.Message("hooked", "u1", "first", DeliveryMode.Push), default));
+        Assert.True(await intake.AcceptAsync(Inbound.Message("hooked", "u2", "second", DeliveryMode.Push), default));
+        Assert.False(await intake.AcceptAsync(Inbound.Message("hooked", "u1", "first", DeliveryMode.Push), default));
 
         var log = _factory.Services.GetRequiredService<ActivityLog>();
         IReadOnlyList<LoggedActivity> transcript = [];
@@ -144,8 +135,8 @@ public sealed class TurnPipelineTests : IDisposable
         {
             factory.CreateClient().Dispose();
             var pipeline = factory.Services.GetRequiredService<TurnPipeline>();
-            await pipeline.ProcessAsync(Message("erase", "m1", "handoff"), default);
-            await pipeline.ProcessAsync(Message("erase", "m2", "erase"), default);
+            await pipeline.ProcessAsync(Inbound.Message("erase", "m1", "handoff"), default);
+            await pipeline.ProcessAsync(Inbound.Message("erase", "m2", "erase"), default);
 
             await using var db = await factory.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
             Assert.Empty(await db.HandoffRequests.ToListAsync());
