@@ -21,14 +21,16 @@ public sealed class IntakeTranscriptTests
         var t = AcceptedInEnglish();
         t.Send("2").Says("check.intro").Says("q.host_country").Offers("Germany").Offers("I don't know");
         t.Send("germany").Says("q.status");
-        t.Send("Asylum application rejected").Says("q.eu_national");
+        t.Send("Asylum application rejected").Says("q.destination");
+        t.Send("My country of origin").Says("q.eu_national");
         t.Send("no").Says("q.means");
         t.Send("No").Says("q.prison");
         t.Send("no").Says("q.household_size");
         t.Send("twenty-five").Says("reprompt.number", ("min", "1"), ("max", "20"));
         t.Send("٣").Says("q.departure_deadline");
         t.Send("next month").Says("reprompt.date");
-        t.Send("31/12/2026").Says("q.safety");
+        t.Send("31/12/2026").Says("q.health");
+        t.Send("no").Says("q.safety");
         t.Send("no").Says("q.minor");
         t.Send("no").Says("outcome.likely_eligible", ("programme", t.S("programme.de.name"))).Says("rule.means").Says("fact.de.travel").Says("outcome.offer");
         Assert.Contains("returningfromgermany.de", t.Text, StringComparison.Ordinal);
@@ -57,11 +59,13 @@ public sealed class IntakeTranscriptTests
         t.Press("consent:yes").Says("menu.prompt");
         t.Send("Quelle aide puis-je avoir ?").Says("q.host_country");
         t.Send("Pays-Bas").Says("q.status");
-        t.Send("4").Says("q.means");
+        t.Send("4").Says("q.destination");
+        t.Send("1").Says("q.means");
         t.Send("non").Says("q.previous_return");
         t.Send("oui").Says("q.withdraw");
         t.Send("oui").Says("q.travel_document");
-        t.Send("1").Says("q.safety");
+        t.Send("1").Says("q.health");
+        t.Send("non").Says("q.safety");
         t.Send("non").Says("q.minor");
         t.Send("non").Says("outcome.likely_not_eligible", ("programme", t.S("programme.nl.name"))).Says("rule.nl.previous_return");
         Assert.Contains("✗", t.Text, StringComparison.Ordinal);
@@ -76,8 +80,10 @@ public sealed class IntakeTranscriptTests
         t.Send("نعم").Says("menu.prompt");
         t.Send("٢").Says("q.host_country");
         t.Send("قبرص").Says("q.status");
-        t.Send("لا أعرف").Says("q.means");
-        t.Send("لا اعرف").Says("q.safety");
+        t.Send("لا أعرف").Says("q.destination");
+        t.Send("بلدي الأصلي").Says("q.means");
+        t.Send("لا اعرف").Says("q.health");
+        t.Send("لا").Says("q.safety");
         t.Send("لا").Says("q.minor");
         t.Send("لا").Says("outcome.unclear", ("programme", t.S("programme.cy.name"))).IsRightToLeft(true);
         Assert.Contains("?", t.Text, StringComparison.Ordinal);
@@ -108,6 +114,7 @@ public sealed class IntakeTranscriptTests
         t.Send("بله");
         t.Send("۲").Says("q.host_country");
         t.Send("آلمان").Says("q.status");
+        t.Send("1").Says("q.destination");
         t.Send("1").Says("q.eu_national");
         t.Send("زبان").Says("lang.prompt");
         t.Language = "en";
@@ -121,6 +128,7 @@ public sealed class IntakeTranscriptTests
         var t = AcceptedInEnglish();
         t.Send("2");
         t.Send("Germany");
+        t.Send("1").Says("q.destination");
         t.Send("1").Says("q.eu_national");
         t.Send("They took my passport and I was forced to work");
         Assert.Contains(t.S("safeguarding.message", ("emergency", "112"), ("contacts", ""))[..40], t.Text, StringComparison.Ordinal);
@@ -137,7 +145,9 @@ public sealed class IntakeTranscriptTests
         var t = AcceptedInEnglish();
         t.Send("2");
         t.Send("Belgium");
-        t.Send("3");
+        t.Send("3").Says("q.destination");
+        t.Send("1").Says("q.means");
+        t.Send("no").Says("q.health");
         t.Send("no").Says("q.safety");
         t.Send("yes");
         Assert.Contains("0800 32 745", t.Text, StringComparison.Ordinal);
@@ -150,9 +160,9 @@ public sealed class IntakeTranscriptTests
         var t = AcceptedInEnglish();
         t.Send("2");
         t.Send("Germany");
-        t.Send("1").Says("q.eu_national");
+        t.Send("1").Says("q.destination");
         t.Send("back").Says("q.status");
-        t.Send("2").Says("q.eu_national");
+        t.Send("2").Says("q.destination");
     }
 
     [Fact]

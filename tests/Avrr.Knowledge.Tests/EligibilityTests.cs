@@ -49,8 +49,8 @@ public sealed class EligibilityTests
     public void Next_question_skips_answered_ones_and_asks_conditional_ones_only_when_they_apply()
     {
         Assert.Equal("status", K.NextQuestion("nl", Answers()));
-        Assert.Equal("travel_document", K.NextQuestion("nl", Answers(("status", "no_permit"), ("means", "no"), ("previous_return", "no"))));
-        Assert.Equal("withdraw", K.NextQuestion("nl", Answers(("status", "asylum_pending"), ("means", "no"), ("previous_return", "no"))));
-        Assert.Null(K.NextQuestion("cy", Answers(("status", "permit"), ("means", "no"), ("safety", "no"), ("minor", "no"))));
+        Assert.Equal("travel_document", K.NextQuestion("nl", Answers(("status", "no_permit"), ("destination", "origin"), ("means", "no"), ("previous_return", "no"))));
+        Assert.Equal("withdraw", K.NextQuestion("nl", Answers(("status", "asylum_pending"), ("destination", "origin"), ("means", "no"), ("previous_return", "no"))));
+        Assert.Null(K.NextQuestion("cy", Answers(("status", "permit"), ("destination", "origin"), ("means", "no"), ("health", "no"), ("safety", "no"), ("minor", "no"))));
     }
 }

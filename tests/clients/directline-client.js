@@ -2,6 +2,15 @@
 // Usage: node directline-client.js <domain> <token> <websocket|polling> <basic|reconnect> [timeoutMs]
 'use strict';
 global.XMLHttpRequest = require('xhr2');
+// Every request the client makes and how it ended, so a failure says which call went wrong.
+const requests = [];
+const originalOpen = global.XMLHttpRequest.prototype.open;
+global.XMLHttpRequest.prototype.open = function (method, url) {
+  const entry = { method, url: String(url).replace(/^.*\/v3\/directline/, '').replace(/t=[^&]*/, 't=…'), at: Date.now() };
+  requests.push(entry);
+  this.addEventListener('loadend', () => { entry.status = this.status; entry.ms = Date.now() - entry.at; });
+  return originalOpen.apply(this, arguments);
+};
 const WebSocket = require('ws');
 const [domain, token, mode, scenario, timeoutArg] = process.argv.slice(2);
 if (mode === 'websocket') {
@@ -18,7 +27,7 @@ let finished = false;
 function finish(result) {
   if (finished) { return; }
   finished = true;
-  process.stdout.write(JSON.stringify({ ...result, seen, statuses }) + '\n');
+  process.stdout.write(JSON.stringify({ ...result, seen, statuses, requests: result.ok ? undefined : requests }) + '\n');
   setTimeout(() => process.exit(0), 50);
 }
 

@@ -13,12 +13,14 @@ public sealed class IntakePipelineTranscriptTests
         t.Send("2").Says("q.host_country");
         t.Send("Germany").Says("q.status");
         t.Restart();
+        t.Send("1").Says("q.destination");
         t.Send("1").Says("q.eu_national");
         t.Send("no").Says("q.means");
         t.Send("no").Says("q.prison");
         t.Send("no").Says("q.household_size");
         t.Send("2").Says("q.departure_deadline");
-        t.Send("I don't know").Says("q.safety");
+        t.Send("I don't know").Says("q.health");
+        t.Send("no").Says("q.safety");
         t.Send("no").Says("q.minor");
         t.Send("no").Says("outcome.likely_eligible", ("programme", t.S("programme.de.name")));
 
@@ -27,11 +29,13 @@ public sealed class IntakePipelineTranscriptTests
         t.Send("2");
         t.Send("Germany");
         t.Send("1");
+        t.Send("1");
         t.Send("yes").Says("q.means");
         t.Send("no");
         t.Send("no");
         t.Send("1");
         t.Send("I prefer not to say");
+        t.Send("no");
         t.Send("no");
         t.Send("no").Says("outcome.likely_not_eligible", ("programme", t.S("programme.de.name"))).Says("rule.de.eu_national");
     }
@@ -62,10 +66,12 @@ public sealed class IntakePipelineTranscriptTests
         t.Send("oui").Says("menu.prompt");
         t.Send("2");
         t.Send("Pays-Bas").Says("q.status");
-        t.Send("3").Says("q.means");
+        t.Send("3").Says("q.destination");
+        t.Send("1").Says("q.means");
         t.Send("non").Says("q.previous_return");
         t.Send("oui").Says("q.travel_document");
-        t.Send("1");
+        t.Send("1").Says("q.health");
+        t.Send("non");
         t.Send("non");
         t.Send("non").Says("outcome.likely_not_eligible", ("programme", t.S("programme.nl.name")));
         t.Send("non").Says("handoff.declined");
@@ -73,9 +79,11 @@ public sealed class IntakePipelineTranscriptTests
         t.Send("2");
         t.Send("Pays-Bas");
         t.Send("3");
+        t.Send("1");
         t.Send("non");
         t.Send("non").Says("q.travel_document");
         t.Send("Non, mais je peux en obtenir un");
+        t.Send("non");
         t.Send("non");
         t.Send("non").Says("outcome.likely_eligible", ("programme", t.S("programme.nl.name")));
         t.Send("oui").Says("handoff.done");
@@ -91,8 +99,10 @@ public sealed class IntakePipelineTranscriptTests
         t.Send("نعم").Says("menu.prompt");
         t.Send("٢").Says("q.host_country");
         t.Send("قبرص").Says("q.status");
+        t.Send("لا أعرف").Says("q.destination");
+        t.Send("١");
         t.Send("لا أعرف");
-        t.Send("لا أعرف");
+        t.Send("لا");
         t.Send("لا");
         t.Send("لا").Says("outcome.unclear", ("programme", t.S("programme.cy.name")));
     }
@@ -107,6 +117,7 @@ public sealed class IntakePipelineTranscriptTests
         t.Send("۲").Says("check.needs_consent");
         t.Send("بله").Says("q.host_country");
         t.Send("آلمان").Says("q.status");
+        t.Send("۱").Says("q.destination");
         t.Send("۱").Says("q.eu_national");
         t.Send("زبان").Says("lang.prompt");
         t.Language = "en";
