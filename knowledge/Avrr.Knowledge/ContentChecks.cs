@@ -178,7 +178,7 @@ internal static class ContentChecks
 
     private static void CheckArticles(ContentModel model, HashSet<string> declared, List<ContentDiagnostic> diagnostics)
     {
-        var sourceIds = model.Articles.Where(a => a.Language == model.SourceLanguage).Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        var sources = model.Articles.Where(a => a.Language == model.SourceLanguage).ToDictionary(a => a.Id, StringComparer.Ordinal);
         foreach (var article in model.Articles)
         {
             var file = $"articles/{article.Language}/{article.Id}.md";
@@ -186,9 +186,40 @@ internal static class ContentChecks
             {
                 diagnostics.Add(new ContentDiagnostic(file, 1, $"language '{article.Language}' is not declared in content.yaml"));
             }
-            else if (article.Language != model.SourceLanguage && !sourceIds.Contains(article.Id))
+            else if (article.Language == model.SourceLanguage)
+            {
+                continue;
+            }
+            else if (!sources.TryGetValue(article.Id, out var original))
             {
                 diagnostics.Add(new ContentDiagnostic(file, 1, $"article '{article.Id}' has no source article in articles/{model.SourceLanguage}/"));
+            }
+            else
+            {
+                var expected = KnowledgeLoader.ArticleSourceHash(original.Title, original.BodyMarkdown);
+                var link = model.ArticleLinks[(article.Language, article.Id)];
+                var severity = model.CompleteLanguages.Contains(article.Language) ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning;
+                if (link.TranslatedFrom is null)
+                {
+                    diagnostics.Add(new ContentDiagnostic(file, 1, $"article '{article.Id}' does not record the source it was translated from (translated_from: {expected})"));
+                }
+                else if (link.TranslatedFrom != expected)
+                {
+                    diagnostics.Add(new ContentDiagnostic(file, 1, $"article '{article.Id}' is stale: the {model.SourceLanguage} article changed since it was translated", severity));
+                }
+            }
+        }
+
+        foreach (var id in model.CoreArticles.Where(id => !sources.ContainsKey(id)))
+        {
+            diagnostics.Add(new ContentDiagnostic("content.yaml", 1, $"core article '{id}' does not exist in articles/{model.SourceLanguage}/"));
+        }
+
+        foreach (var language in model.CompleteLanguages.Where(l => l != model.SourceLanguage))
+        {
+            foreach (var id in model.CoreArticles.Where(id => sources.ContainsKey(id) && !model.ArticleLinks.ContainsKey((language, id))))
+            {
+                diagnostics.Add(new ContentDiagnostic($"articles/{language}/{id}.md", 1, $"missing: core article '{id}' is required in '{language}', which is declared complete"));
             }
         }
     }

@@ -22,16 +22,43 @@ public static class KnowledgeLoader
             .ToDictionary(f => Path.GetRelativePath(root, f).Replace('\\', '/'), File.ReadAllText, StringComparer.Ordinal);
     }
 
+    /// <summary>What an article translation records it was made from: the hash of the source article's title and body.</summary>
+    public static string ArticleSourceHash(string title, string body) => SourceHash(title.Trim() + "\n\n" + body.Trim());
+
     /// <summary>Loads and validates; the snapshot is null when there are errors.</summary>
-    public static (IKnowledgeSnapshot? Snapshot, IReadOnlyList<ContentDiagnostic> Diagnostics) Load(IReadOnlyDictionary<string, string> files)
+    /// <param name="versionLabel">
+    /// The snapshot's version when it is not the manifest's <c>version</c>: a store that publishes several revisions
+    /// of one manifest version names each one, so that conversations can keep theirs.
+    /// </param>
+    public static (IKnowledgeSnapshot? Snapshot, IReadOnlyList<ContentDiagnostic> Diagnostics) Load(IReadOnlyDictionary<string, string> files, string? versionLabel = null)
+    {
+        var (model, diagnostics) = Parse(files);
+        if (versionLabel is not null)
+        {
+            model.Version = versionLabel;
+        }
+
+        var snapshot = diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) ? null : new KnowledgeSnapshot(model);
+        return (snapshot, diagnostics);
+    }
+
+    /// <summary>The manifest's <c>version</c> of a content set, or null when it has none.</summary>
+    public static string? ManifestVersion(IReadOnlyDictionary<string, string> files)
+    {
+        var (model, _) = Parse(files);
+        return model.Version.Length > 0 ? model.Version : null;
+    }
+
+    /// <summary>Every translatable entry in every declared language, with its translation state, for reviewers.</summary>
+    public static ContentReview Review(IReadOnlyDictionary<string, string> files) => ContentReview.From(Parse(files).Model);
+
+    private static (ContentModel Model, List<ContentDiagnostic> Diagnostics) Parse(IReadOnlyDictionary<string, string> files)
     {
         var diagnostics = new List<ContentDiagnostic>();
         var model = new ContentModel();
-        var reader = new ContentReader(model, diagnostics);
-        reader.Read(files);
+        new ContentReader(model, diagnostics).Read(files);
         ContentChecks.Run(model, files, diagnostics);
-        var snapshot = diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) ? null : new KnowledgeSnapshot(model);
-        return (snapshot, diagnostics);
+        return (model, diagnostics);
     }
 
     /// <summary>Loads a directory and throws with every error when it is not valid.</summary>
@@ -99,10 +126,14 @@ internal sealed class ContentReader(ContentModel model, List<ContentDiagnostic> 
             return;
         }
 
-        yaml.OnlyKnownFields(root, "version", "source_language", "default_language", "languages");
+        yaml.OnlyKnownFields(root, "version", "source_language", "default_language", "languages", "core_articles");
         model.Version = yaml.String(root, "version") ?? "";
         model.SourceLanguage = yaml.String(root, "source_language") ?? "en";
         model.DefaultLanguage = yaml.String(root, "default_language") ?? model.SourceLanguage;
+        if (YamlReader.Get(root, "core_articles") is { } core)
+        {
+            model.CoreArticles.AddRange(yaml.StringList(core, "article ids"));
+        }
         foreach (var entry in yaml.Sequence(root, "languages"))
         {
             yaml.OnlyKnownFields(entry, "code", "name", "rtl", "complete");
@@ -439,7 +470,14 @@ internal sealed class ContentReader(ContentModel model, List<ContentDiagnostic> 
             return;
         }
 
+        var status = yaml.String(front, "status", required: false) ?? "reviewed";
+        if (status is not ("machine" or "reviewed"))
+        {
+            yaml.Error(2, "status must be 'machine' or 'reviewed'");
+        }
+
         model.Articles.Add(new Article(id, parts[1], title, normalized[(end + 5)..].Trim(), topic, source, verified.Value, IsFallback: false));
+        model.ArticleLinks[(parts[1], id)] = new ArticleLink(yaml.String(front, "translated_from", required: false), status == "machine");
     }
 
     private static void ReadKeywords<TKey>(YamlReader yaml, string text, Dictionary<TKey, List<string>> target)

@@ -3,6 +3,9 @@ namespace Avrr.Knowledge;
 /// <summary>A translation of one UI string, linked to the source text it was made from.</summary>
 internal sealed record TranslatedString(string Text, string? SourceHash, bool NeedsReview, int Line);
 
+/// <summary>How an article translation is linked to the source article it was made from.</summary>
+internal sealed record ArticleLink(string? TranslatedFrom, bool NeedsReview);
+
 /// <summary>A rule over intake answers, as written in a programme file.</summary>
 internal sealed record ProgrammeRule(
     string Id,
@@ -39,6 +42,8 @@ internal sealed class ContentModel
     public Dictionary<string, ProgrammeDefinition> Programmes { get; } = new(StringComparer.Ordinal);
     public List<HostCountry> HostCountries { get; } = [];
     public List<Article> Articles { get; } = [];
+    public Dictionary<(string Language, string Id), ArticleLink> ArticleLinks { get; } = [];
+    public List<string> CoreArticles { get; } = [];
     public Dictionary<SafeguardingCategory, List<string>> Lexicon { get; } = [];
     public Dictionary<GlobalCommand, List<string>> Commands { get; } = [];
     public List<Contact> Contacts { get; } = [];

@@ -1,0 +1,119 @@
+using System.Text;
+using YamlDotNet.RepresentationModel;
+
+namespace Avrr.Knowledge;
+
+/// <summary>
+/// Edits of single entries in content files, as the admin tools make them. The result stays in the layout people
+/// review in git: one string per line, articles as front matter and Markdown.
+/// </summary>
+public static class ContentFiles
+{
+    /// <summary>Sets one string (a translation when <paramref name="sourceHash"/> is given) in a <c>strings/&lt;lang&gt;.yaml</c> file (created when absent), keeping the header comments.</summary>
+    public static string SetString(string? fileText, string language, string key, string text, string? sourceHash, bool reviewed)
+    {
+        var header = new List<string>();
+        var entries = new List<(string Key, string Line)>();
+        if (!string.IsNullOrEmpty(fileText))
+        {
+            header.AddRange(fileText.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').TakeWhile(l => l.StartsWith('#')));
+            var stream = new YamlStream();
+            stream.Load(new StringReader(fileText));
+            if (stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode root
+                && root.Children.TryGetValue(new YamlScalarNode("strings"), out var node) && node is YamlMappingNode strings)
+            {
+                foreach (var (k, v) in strings.Children)
+                {
+                    var name = ((YamlScalarNode)k).Value ?? "";
+                    entries.Add((name, v switch
+                    {
+                        YamlScalarNode plain => Line(name, plain.Value ?? "", null, null),
+                        YamlMappingNode map => Line(name, Scalar(map, "text") ?? "", Scalar(map, "source"), Scalar(map, "status")),
+                        _ => throw new FormatException($"string '{name}' is neither a text nor a mapping"),
+                    }));
+                }
+            }
+        }
+
+        // The source language's own strings are plain text; translations record their source and review state.
+        var line = sourceHash is null ? Line(key, text, null, null) : Line(key, text, sourceHash, reviewed ? "reviewed" : "machine");
+        var index = entries.FindIndex(e => e.Key == key);
+        if (index >= 0)
+        {
+            entries[index] = (key, line);
+        }
+        else
+        {
+            entries.Add((key, line));
+        }
+
+        var result = new StringBuilder();
+        foreach (var comment in header)
+        {
+            result.Append(comment).Append('\n');
+        }
+
+        result.Append("language: ").Append(language).Append("\nstrings:\n");
+        foreach (var (_, entry) in entries)
+        {
+            result.Append("  ").Append(entry).Append('\n');
+        }
+
+        return result.ToString();
+    }
+
+    /// <summary>Writes an article translation: the source's front matter with this language's title, linked to the source.</summary>
+    public static string ComposeArticleTranslation(Article source, string title, string body, bool reviewed) =>
+        ComposeArticle(source.Id, source.Topic, title, source.Source, source.LastVerified, body,
+            KnowledgeLoader.ArticleSourceHash(source.Title, source.BodyMarkdown), reviewed ? "reviewed" : "machine");
+
+    /// <summary>Writes a source-language article.</summary>
+    public static string ComposeArticle(Article article, string title, string body) =>
+        ComposeArticle(article.Id, article.Topic, title, article.Source, article.LastVerified, body, null, null);
+
+    private static string ComposeArticle(string id, string topic, string title, string source, DateOnly verified, string body, string? translatedFrom, string? status)
+    {
+        var result = new StringBuilder("---\n");
+        result.Append("id: ").Append(id).Append('\n');
+        result.Append("topic: ").Append(topic).Append('\n');
+        result.Append("title: ").Append(Quote(title.Trim())).Append('\n');
+        result.Append("source: ").Append(Quote(source)).Append('\n');
+        result.Append("last_verified: ").Append(verified.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+        if (translatedFrom is not null)
+        {
+            result.Append("translated_from: ").Append(translatedFrom).Append('\n');
+            result.Append("status: ").Append(status).Append('\n');
+        }
+
+        result.Append("---\n").Append(body.Replace("\r\n", "\n", StringComparison.Ordinal).Trim()).Append('\n');
+        return result.ToString();
+    }
+
+    private static string Line(string key, string text, string? source, string? status) =>
+        source is null && status is null
+            ? $"{key}: {Quote(text)}"
+            : $"{key}: {{ text: {Quote(text)}{(source is null ? "" : ", source: " + source)}{(status is null ? "" : ", status: " + status)} }}";
+
+    private static string? Scalar(YamlMappingNode map, string key) =>
+        map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? (node as YamlScalarNode)?.Value : null;
+
+    /// <summary>A YAML double-quoted scalar on one line.</summary>
+    internal static string Quote(string text)
+    {
+        var result = new StringBuilder("\"");
+        foreach (var c in text)
+        {
+            result.Append(c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\n' => "\\n",
+                '\r' => "",
+                '\t' => "\\t",
+                _ => c.ToString(),
+            });
+        }
+
+        return result.Append('"').ToString();
+    }
+}
