@@ -1,5 +1,7 @@
+using Avrr.Bot.Admin;
 using Avrr.Bot.Cli;
 using Avrr.Bot.Hosting;
+using Avrr.Bot.Staff;
 using Avrr.Bot.WebChat;
 
 if (CommandLine.TryRun(args, Console.Out, Console.Error) is { } exitCode)
@@ -7,7 +9,8 @@ if (CommandLine.TryRun(args, Console.Out, Console.Error) is { } exitCode)
     return exitCode;
 }
 
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = WebRoot.Locate() });
+// A staff command's own arguments are not configuration.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = UserCommands.Matches(args) ? [] : args, WebRootPath = WebRoot.Locate() });
 builder.UseWebRootFromBuild();
 builder.AddOperations();
 builder.AddAvrrStorage();
@@ -15,18 +18,28 @@ builder.AddTurnPipeline();
 builder.AddConversationEngine();
 builder.AddDirectLine();
 builder.AddWebChat();
+builder.AddStaffSignIn();
+builder.AddAdmin();
 
 var app = builder.Build();
 await app.MigrateStorageAsync();
+if (UserCommands.Matches(args))
+{
+    return await UserCommands.RunAsync(app.Services, args, Console.In, Console.Out, Console.Error);
+}
 
 app.UseWebChatPage();
 app.UseRouting();
 app.UseWebSockets();
 app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
 
 app.MapOperations();
 app.MapDirectLineEndpoints();
 app.MapWebChat();
+app.MapAdmin();
 await app.RunAsync();
 return 0;
 

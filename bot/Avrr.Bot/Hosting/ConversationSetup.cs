@@ -1,3 +1,4 @@
+using Avrr.Bot.Knowledge;
 using Avrr.Dialogs;
 using Avrr.Dialogs.Intake;
 using Avrr.Knowledge;
@@ -8,8 +9,17 @@ public sealed class KnowledgeOptions
 {
     public const string Section = "Knowledge";
 
-    /// <summary>The content directory; by default the <c>knowledge/content</c> published beside the binary.</summary>
+    /// <summary>
+    /// The shipped content directory, by default the <c>knowledge/content</c> published beside the binary. It seeds
+    /// the store: the published versions administrators work on live in the database.
+    /// </summary>
     public string? ContentPath { get; set; }
+
+    /// <summary>How often an instance checks whether another one published or rolled back (seconds).</summary>
+    public int RefreshSeconds { get; set; } = 5;
+
+    /// <summary>When true, a draft is published only after a second administrator approves it.</summary>
+    public bool RequireSecondApproval { get; set; }
 
     internal string ResolvedContentPath => string.IsNullOrWhiteSpace(ContentPath) ? DefaultContentPath : Path.GetFullPath(ContentPath);
 
@@ -21,9 +31,14 @@ internal static class ConversationSetup
     /// <summary>The knowledge content and the intake conversation that runs on it.</summary>
     public static WebApplicationBuilder AddConversationEngine(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(KnowledgeOptions.Section).Get<KnowledgeOptions>() ?? new KnowledgeOptions();
-        // Loaded and validated once at start-up: invalid content stops the host with every problem listed.
-        builder.Services.AddSingleton<IKnowledgeSource>(_ => new FileKnowledgeSource(options.ResolvedContentPath));
+        builder.Services.AddOptions<KnowledgeOptions>().BindConfiguration(KnowledgeOptions.Section);
+        // Published versions are loaded from the store before traffic (KnowledgeStartup); invalid shipped content
+        // stops the host with every problem listed. Lookups are in memory from then on.
+        builder.Services.AddSingleton<PublishedKnowledge>();
+        builder.Services.AddSingleton<IKnowledgeSource>(services => services.GetRequiredService<PublishedKnowledge>());
+        builder.Services.AddSingleton<KnowledgeStore>();
+        builder.Services.AddSingleton<IStartupStep, KnowledgeStartup>();
+        builder.Services.AddHostedService<PublishedKnowledgeRefresher>();
         builder.Services.AddSingleton<IDialogEngine, IntakeEngine>();
         return builder;
     }

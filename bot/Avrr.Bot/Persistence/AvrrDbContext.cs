@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Avrr.Bot.Persistence;
@@ -8,20 +10,26 @@ internal interface IAvrrEntityConfiguration<TEntity> : IEntityTypeConfiguration<
 
 /// <summary>
 /// The store's schema. The hot turn path does not go through EF (see <c>Turns/TurnSession</c>); EF owns the schema,
-/// the migrations and the colder queries.
+/// the migrations and the colder queries. Staff accounts (ASP.NET Core Identity) live in the same database.
 /// </summary>
-public sealed class AvrrDbContext(DbContextOptions<AvrrDbContext> options) : DbContext(options)
+public sealed class AvrrDbContext(DbContextOptions<AvrrDbContext> options) : IdentityDbContext<IdentityUser>(options)
 {
     public DbSet<ConversationRecord> Conversations => Set<ConversationRecord>();
     public DbSet<InboxRecord> Inbox => Set<InboxRecord>();
     public DbSet<ActivityRecord> Activities => Set<ActivityRecord>();
     public DbSet<HandoffRequestRecord> HandoffRequests => Set<HandoffRequestRecord>();
     public DbSet<HostSettingRecord> HostSettings => Set<HostSettingRecord>();
+    public DbSet<KnowledgeVersionRecord> KnowledgeVersions => Set<KnowledgeVersionRecord>();
+    public DbSet<KnowledgeDraftRecord> KnowledgeDrafts => Set<KnowledgeDraftRecord>();
+    public DbSet<AuditRecord> AuditLog => Set<AuditRecord>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    /// <summary>Pinned, not taken from the host's Identity options, so that the hand-written migration always matches.</summary>
+    protected override Version SchemaVersion => IdentitySchemaVersions.Version1;
+
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        base.OnModelCreating(modelBuilder);
-        modelBuilder.ApplyConfigurationsFromAssembly(
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(
             typeof(AvrrDbContext).Assembly,
             type => type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IAvrrEntityConfiguration<>)));
     }

@@ -39,7 +39,13 @@ internal static class WebChatEndpoints
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
             headers.XFrameOptions = "DENY";
-            if (context.Request.Path == "/" || context.Request.Path.StartsWithSegments("/index.html"))
+            if (context.Request.Path.StartsWithSegments("/admin"))
+            {
+                // Staff pages: no inline scripts, never cached (they show case and content data).
+                headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+                headers.CacheControl = "no-store";
+            }
+            else if (context.Request.Path == "/" || context.Request.Path.StartsWithSegments("/index.html"))
             {
                 // Web Chat styles itself with inline <style> elements; scripts come only from this host.
                 headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";

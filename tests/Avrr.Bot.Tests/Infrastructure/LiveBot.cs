@@ -21,7 +21,8 @@ public sealed class LiveBot : IDisposable
 
     public string DirectLineDomain => BaseUrl + "/v3/directline";
 
-    public static LiveBot Start(IDialogEngine engine, string? directory = null, int? port = null)
+    /// <param name="engine">A stand-in engine, or null for the real intake on the published knowledge.</param>
+    public static LiveBot Start(IDialogEngine? engine, string? directory = null, int? port = null)
     {
         var chosen = port ?? FreePort();
         var factory = new BotFactory(directory) { Engine = engine }.With("Urls", $"http://127.0.0.1:{chosen}");

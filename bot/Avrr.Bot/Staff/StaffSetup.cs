@@ -1,0 +1,77 @@
+using Avrr.Bot.Hosting;
+using Avrr.Bot.Persistence;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Avrr.Bot.Staff;
+
+/// <summary>The staff roles. Counsellors take conversations; supervisors also see the queue; admins manage content and accounts.</summary>
+public static class StaffRoles
+{
+    public const string Admin = "Admin";
+    public const string Supervisor = "Supervisor";
+    public const string Counsellor = "Counsellor";
+
+    public static IReadOnlyList<string> All { get; } = [Admin, Supervisor, Counsellor];
+}
+
+internal static class StaffSetup
+{
+    public const string AdminPolicy = "Admin";
+
+    /// <summary>Staff accounts with ASP.NET Core Identity on the conversation database, signed in with a cookie.</summary>
+    public static WebApplicationBuilder AddStaffSignIn(this WebApplicationBuilder builder)
+    {
+        // Identity's stores resolve the context per request; it comes from the same pool as everything else.
+        builder.Services.AddScoped(services => services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContext());
+        builder.Services.AddIdentity<IdentityUser, IdentityRole>(options =>
+            {
+                // Long passphrases over composition rules (NIST SP 800-63B); lockout against guessing.
+                options.Password.RequiredLength = 12;
+                options.Password.RequiredUniqueChars = 5;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+                options.User.RequireUniqueEmail = true;
+            })
+            .AddEntityFrameworkStores<AvrrDbContext>()
+            .AddDefaultTokenProviders();
+
+        builder.Services.ConfigureApplicationCookie(options =>
+        {
+            options.Cookie.Name = "avrr.staff";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            options.SlidingExpiration = true;
+            options.LoginPath = "/admin/login";
+            options.LogoutPath = "/admin/logout";
+            options.AccessDeniedPath = "/admin/denied";
+        });
+
+        builder.Services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireRole(StaffRoles.Admin));
+        builder.Services.AddSingleton<IStartupStep, StaffRolesStartup>();
+        return builder;
+    }
+
+    private sealed class StaffRolesStartup(IServiceScopeFactory scopes) : IStartupStep
+    {
+        public async Task RunAsync(CancellationToken ct)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+            foreach (var role in StaffRoles.All)
+            {
+                if (!await roles.RoleExistsAsync(role))
+                {
+                    await roles.CreateAsync(new IdentityRole(role));
+                }
+            }
+        }
+    }
+}
