@@ -215,6 +215,11 @@ internal static class ContentChecks
             diagnostics.Add(new ContentDiagnostic("content.yaml", 1, $"core article '{id}' does not exist in articles/{model.SourceLanguage}/"));
         }
 
+        foreach (var id in model.LearnMenu.Where(id => !sources.ContainsKey(id)))
+        {
+            diagnostics.Add(new ContentDiagnostic("content.yaml", 1, $"learn_menu names article '{id}', which does not exist in articles/{model.SourceLanguage}/"));
+        }
+
         foreach (var language in model.CompleteLanguages.Where(l => l != model.SourceLanguage))
         {
             foreach (var id in model.CoreArticles.Where(id => sources.ContainsKey(id) && !model.ArticleLinks.ContainsKey((language, id))))

@@ -93,6 +93,9 @@ public interface IKnowledgeSnapshot
     Article? FindArticle(string id, string language);
     IReadOnlyList<Article> ArticlesByTopic(string topic, string language);
 
+    /// <summary>The articles offered under "about voluntary return", in order (content.yaml <c>learn_menu</c>), each in the language or its fallback.</summary>
+    IReadOnlyList<Article> LearnArticles(string language);
+
     /// <summary>Detects a safeguarding disclosure in free text of any supported language (after folding).</summary>
     SafeguardingCategory? DetectSafeguarding(string text);
 

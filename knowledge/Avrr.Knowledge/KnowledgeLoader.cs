@@ -126,13 +126,18 @@ internal sealed class ContentReader(ContentModel model, List<ContentDiagnostic> 
             return;
         }
 
-        yaml.OnlyKnownFields(root, "version", "source_language", "default_language", "languages", "core_articles");
+        yaml.OnlyKnownFields(root, "version", "source_language", "default_language", "languages", "core_articles", "learn_menu");
         model.Version = yaml.String(root, "version") ?? "";
         model.SourceLanguage = yaml.String(root, "source_language") ?? "en";
         model.DefaultLanguage = yaml.String(root, "default_language") ?? model.SourceLanguage;
         if (YamlReader.Get(root, "core_articles") is { } core)
         {
             model.CoreArticles.AddRange(yaml.StringList(core, "article ids"));
+        }
+
+        if (YamlReader.Get(root, "learn_menu") is { } menu)
+        {
+            model.LearnMenu.AddRange(yaml.StringList(menu, "article ids"));
         }
         foreach (var entry in yaml.Sequence(root, "languages"))
         {

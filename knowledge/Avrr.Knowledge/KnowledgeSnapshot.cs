@@ -180,6 +180,11 @@ internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
         return null;
     }
 
+    public IReadOnlyList<Article> LearnArticles(string language) =>
+        _model.LearnMenu.Count == 0
+            ? ArticlesByTopic("return", language)
+            : _model.LearnMenu.Select(id => FindArticle(id, language)).OfType<Article>().ToList();
+
     public IReadOnlyList<Article> ArticlesByTopic(string topic, string language) =>
         _model.Articles.Where(a => a.Language == SourceLanguage && a.Topic == topic)
             .Select(a => FindArticle(a.Id, language)!)

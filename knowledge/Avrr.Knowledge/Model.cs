@@ -44,6 +44,7 @@ internal sealed class ContentModel
     public List<Article> Articles { get; } = [];
     public Dictionary<(string Language, string Id), ArticleLink> ArticleLinks { get; } = [];
     public List<string> CoreArticles { get; } = [];
+    public List<string> LearnMenu { get; } = [];
     public Dictionary<SafeguardingCategory, List<string>> Lexicon { get; } = [];
     public Dictionary<GlobalCommand, List<string>> Commands { get; } = [];
     public List<Contact> Contacts { get; } = [];

@@ -48,4 +48,13 @@ public sealed class ShippedContentTests
 
         Assert.Equal("answers given: 3", text.Text);
     }
+
+    [Fact]
+    public void The_learn_menu_offers_every_listed_article_in_order_with_a_fallback_where_untranslated()
+    {
+        var articles = ShippedContent.Snapshot.LearnArticles("ar");
+
+        Assert.Equal(["stages", "help", "voluntariness", "documents", "travel", "health", "minors"], articles.Select(a => a.Id));
+        Assert.All(articles.Take(3), a => Assert.Equal("ar", a.Language));
+    }
 }

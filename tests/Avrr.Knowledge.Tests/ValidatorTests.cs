@@ -100,6 +100,15 @@ public sealed class ValidatorTests
     }
 
     [Fact]
+    public void Learn_menu_naming_an_unknown_article()
+    {
+        var files = Shipped();
+        Edit(files, "content.yaml", "learn_menu: [stages,", "learn_menu: [stagez,");
+
+        Assert.Contains(Errors(files), e => e.File == "content.yaml" && e.Message.Contains("'stagez'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Rule_referencing_an_unknown_question_or_answer()
     {
         var files = Shipped();

@@ -256,7 +256,7 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge) : IDialogEngine
     }
 
     private static List<ReplyChoice> LearnChoices(Turn turn) =>
-        turn.Knowledge.ArticlesByTopic("return", turn.Language)
+        turn.Knowledge.LearnArticles(turn.Language)
             .Select(a => new ReplyChoice("article:" + a.Id, a.Title))
             .Append(new ReplyChoice("nav:menu", turn.T("common.menu")))
             .ToList();
