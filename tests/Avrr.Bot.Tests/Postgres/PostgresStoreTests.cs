@@ -45,6 +45,34 @@ public sealed class PostgresStoreTests(PostgresServer server)
     }
 
     [PostgresFact]
+    public async Task A_version_published_on_one_instance_becomes_current_on_the_other_and_staff_accounts_are_shared()
+    {
+        var database = await server.CreateDatabaseAsync();
+        using var first = await HostAsync(database);
+        using var second = new BotFactory { Engine = new EchoEngine() }
+            .With("Storage:Provider", "Postgres")
+            .With("ConnectionStrings:Avrr", database)
+            .With("Knowledge:RefreshSeconds", "1");
+        second.CreateClient().Dispose();
+        var store = first.Services.GetRequiredService<Knowledge.KnowledgeStore>();
+        var draft = await store.CreateDraftAsync("Dutch", "admin@example.org", default);
+        await store.SetStringAsync(draft, "nl", "menu.prompt", "Wat wilt u nu doen?", true, "admin@example.org", default);
+        var version = await store.PublishAsync(draft, "admin@example.org", null, default);
+        await StaffAccounts.AddAsync(first.Services, "admin@example.org");
+
+        var knowledge = second.Services.GetRequiredService<Avrr.Knowledge.IKnowledgeSource>();
+        for (var attempt = 0; attempt < 100 && knowledge.Current.Version != version!.Label; attempt++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal("Wat wilt u nu doen?", knowledge.Current.Text("menu.prompt", "nl").Text);
+        await using var scope = second.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Microsoft.AspNetCore.Identity.IdentityUser>>();
+        Assert.NotNull(await users.FindByEmailAsync("admin@example.org"));
+    }
+
+    [PostgresFact]
     public async Task Duplicate_and_concurrent_turns_behave_as_on_sqlite()
     {
         using var factory = await HostAsync();
