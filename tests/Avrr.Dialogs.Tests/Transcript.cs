@@ -10,7 +10,7 @@ namespace Avrr.Dialogs.Tests;
 /// </summary>
 internal sealed class Transcript(string channelLocale = "en-US", ChannelCapabilities? capabilities = null)
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Began = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
     private int _turns;
 
     public static IKnowledgeSource Knowledge { get; } = new FileKnowledgeSource(ContentPath());
@@ -27,13 +27,16 @@ internal sealed class Transcript(string channelLocale = "en-US", ChannelCapabili
 
     public Transcript Join() => Run(null, null);
 
+    /// <summary>The first message of a person who came by a deep link (Telegram <c>/start &lt;parameter&gt;</c>).</summary>
+    public Transcript Start(string parameter) => Run(null, null, parameter);
+
     public Transcript Send(string text) => Run(text, null);
 
     public Transcript Press(string value) => Run(null, value);
 
-    private Transcript Run(string? text, string? value)
+    private Transcript Run(string? text, string? value, string? start = null)
     {
-        Last = Engine.Run(State, new TurnInput(text, value, channelLocale, capabilities ?? ChannelCapabilities.WebChat, Start.AddMinutes(_turns++)));
+        Last = Engine.Run(State, new TurnInput(text, value, channelLocale, capabilities ?? ChannelCapabilities.WebChat, Began.AddMinutes(_turns++), start));
         State = Last.State;
         Signals.AddRange(Last.Signals);
         return this;

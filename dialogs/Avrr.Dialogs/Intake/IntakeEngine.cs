@@ -30,6 +30,15 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge) : IDialogEngine
         var state = turn.State;
         var input = turn.Input;
         var text = input.Text is { Length: > TextFolding.MaxInput } lengthy ? lengthy[..TextFolding.MaxInput] : input.Text;
+        if (!state.Greeted && input.StartParameter is { Length: > 0 } start && ApplyStart(turn, start))
+        {
+            // Came by a link that names the language: confirm it and go straight to consent ("language" changes it).
+            state.Greeted = true;
+            turn.Say("lang.changed");
+            AskConsent(turn);
+            return;
+        }
+
         if (string.IsNullOrWhiteSpace(text) && input.Value is null)
         {
             // A client joining (or an empty message) greets only a new conversation.
@@ -328,7 +337,38 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge) : IDialogEngine
         // Each check starts afresh: earlier answers may no longer be true.
         turn.State.Answers.Clear();
         turn.State.Programme = null;
+        if (turn.State.StartProgramme is { } known && turn.Knowledge.FindProgramme(known) is not null)
+        {
+            // The link the person came by (a counselling centre's QR code) already says where they are.
+            Accept(turn, HostCountryQuestion, known);
+            return;
+        }
+
         Ask(turn, HostCountryQuestion);
+    }
+
+    /// <summary>
+    /// A deep-link parameter <c>&lt;COUNTRY&gt;_&lt;language&gt;</c> (e.g. <c>BE_ar</c>), or just one of them: the host
+    /// country skips that question in the check; the language skips the language question.
+    /// </summary>
+    private static bool ApplyStart(Turn turn, string start)
+    {
+        var tokens = start.Split(['_', '-', '.'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        HostCountry? Country(string token) => turn.Knowledge.HostCountries.FirstOrDefault(c => c.Code.Equals(token, StringComparison.OrdinalIgnoreCase));
+        var country = tokens.Length > 0 ? Country(tokens[0]) : null;
+        var languageToken = tokens.Length > 1 ? tokens[1] : country is null && tokens.Length == 1 ? tokens[0] : null;
+        if (country is not null)
+        {
+            turn.State.StartProgramme = country.ProgrammeId;
+        }
+
+        if (languageToken is not null && turn.Knowledge.FindLanguage(languageToken.ToLowerInvariant()) is { } language)
+        {
+            turn.State.Language = language.Code;
+            return true;
+        }
+
+        return false;
     }
 
     private static void OnNeedConsent(Turn turn, string? text)
@@ -400,6 +440,11 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge) : IDialogEngine
             return;
         }
 
+        Accept(turn, questionId, answer);
+    }
+
+    private static void Accept(Turn turn, string questionId, string answer)
+    {
         turn.State.Retries = 0;
         turn.State.Answers[questionId] = answer;
         turn.State.Back.Add("question:" + questionId);

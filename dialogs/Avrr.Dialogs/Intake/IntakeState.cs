@@ -32,6 +32,8 @@ internal sealed class IntakeState
     [JsonPropertyName("o")] public bool OptedOut { get; set; }
     [JsonPropertyName("n")] public bool FallbackNoted { get; set; }
     [JsonPropertyName("g")] public bool Greeted { get; set; }
+    /// <summary>The programme named by the link the person came by, used when the check starts.</summary>
+    [JsonPropertyName("sp")] public string? StartProgramme { get; set; }
 
     [JsonIgnore] public bool ConsentGiven => Consent?.Given == true;
 
