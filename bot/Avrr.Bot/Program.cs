@@ -1,4 +1,5 @@
 using Avrr.Bot.Admin;
+using Avrr.Bot.Channels;
 using Avrr.Bot.Cli;
 using Avrr.Bot.Hosting;
 using Avrr.Bot.Staff;
@@ -18,6 +19,7 @@ builder.AddTurnPipeline();
 builder.AddConversationEngine();
 builder.AddDirectLine();
 builder.AddWebChat();
+builder.AddPushChannels();
 builder.AddStaffSignIn();
 builder.AddAdmin();
 
@@ -39,6 +41,7 @@ app.UseAntiforgery();
 app.MapOperations();
 app.MapDirectLineEndpoints();
 app.MapWebChat();
+app.MapPushChannels();
 app.MapAdmin();
 await app.RunAsync();
 return 0;

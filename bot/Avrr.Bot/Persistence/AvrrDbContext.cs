@@ -22,6 +22,7 @@ public sealed class AvrrDbContext(DbContextOptions<AvrrDbContext> options) : Ide
     public DbSet<KnowledgeVersionRecord> KnowledgeVersions => Set<KnowledgeVersionRecord>();
     public DbSet<KnowledgeDraftRecord> KnowledgeDrafts => Set<KnowledgeDraftRecord>();
     public DbSet<AuditRecord> AuditLog => Set<AuditRecord>();
+    public DbSet<ChannelContactRecord> ChannelContacts => Set<ChannelContactRecord>();
 
     /// <summary>Pinned, not taken from the host's Identity options, so that the hand-written migration always matches.</summary>
     protected override Version SchemaVersion => IdentitySchemaVersions.Version1;

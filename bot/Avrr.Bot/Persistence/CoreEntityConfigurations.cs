@@ -61,6 +61,8 @@ internal sealed class ActivityConfiguration : IAvrrEntityConfiguration<ActivityR
         e.Property(x => x.LastError).HasColumnName("last_error").HasMaxLength(1000);
         e.Property(x => x.ExternalMessageId).HasColumnName("external_message_id").HasMaxLength(200);
         e.HasIndex(x => new { x.Delivery, x.NextAttemptAt }).HasDatabaseName("ix_activities_delivery");
+        // Platform status reports (WhatsApp sent/delivered/read/failed) find their message by its platform id.
+        e.HasIndex(x => x.ExternalMessageId).HasDatabaseName("ix_activities_external_message_id");
     }
 }
 

@@ -40,7 +40,11 @@ public sealed class InboxRecord
 
 public enum ActivityDirection { In = 0, Out = 1 }
 
-public enum DeliveryStatus { None = 0, Pending = 1, Sending = 2, Sent = 3, Failed = 4 }
+/// <summary>
+/// Where an outgoing activity of a push channel is. Held: WhatsApp's 24-hour window is closed, so it waits until
+/// the person writes again. Delivered and Read come from the platform's status reports.
+/// </summary>
+public enum DeliveryStatus { None = 0, Pending = 1, Sending = 2, Sent = 3, Failed = 4, Held = 5, Delivered = 6, Read = 7 }
 
 /// <summary>
 /// The transcript and the outbox in one table: every activity of a conversation in order. Outbound rows of

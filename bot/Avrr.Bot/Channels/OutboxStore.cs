@@ -1,0 +1,192 @@
+using System.Data.Common;
+using Avrr.Bot.Activities;
+using Avrr.Bot.Persistence;
+using Avrr.Bot.Turns;
+
+namespace Avrr.Bot.Channels;
+
+/// <summary>
+/// The outbox's SQL: the next due activity of each conversation (strict order per conversation), claims that work
+/// across instances, results, the WhatsApp window per contact, and platform status reports. Portable SQL for SQLite
+/// and PostgreSQL, like the turn's.
+/// </summary>
+public sealed class OutboxStore(StoreConnections connections, IFieldProtector protector, TimeProvider time, ConversationEvents events)
+{
+    /// <summary>How long a claimed row is reserved for the instance sending it; after a crash it becomes due again.</summary>
+    public static readonly TimeSpan ClaimLease = TimeSpan.FromSeconds(60);
+
+    private const int Out = (int)ActivityDirection.Out;
+    private const int Pending = (int)DeliveryStatus.Pending;
+    private const int Sending = (int)DeliveryStatus.Sending;
+    private const int Held = (int)DeliveryStatus.Held;
+
+    public async Task<IReadOnlyList<OutboxItem>> DueAsync(int max, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await connections.OpenAsync(ct);
+        await using var command = Command(connection, $"""
+            SELECT a.conversation_id, a.seq, a.payload, a.attempts, c.channel, c.channel_address
+            FROM activities a JOIN conversations c ON c.id = a.conversation_id
+            WHERE a.direction = {Out} AND a.delivery IN ({Pending}, {Sending})
+              AND (a.next_attempt_at IS NULL OR a.next_attempt_at <= @now)
+              AND NOT EXISTS (SELECT 1 FROM activities b WHERE b.conversation_id = a.conversation_id AND b.direction = {Out}
+                              AND b.delivery IN ({Pending}, {Sending}, {Held}) AND b.seq < a.seq)
+            ORDER BY a.next_attempt_at, a.conversation_id
+            LIMIT @max
+            """, ("now", now), ("max", max));
+        var items = new List<OutboxItem>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var conversationId = reader.GetString(0);
+            var activity = ActivityJson.Deserialize(protector.Unprotect(conversationId, reader.GetString(2))) ?? new Activity();
+            items.Add(new OutboxItem(reader.GetString(4), conversationId, reader.GetInt64(1), reader.GetString(5), activity, reader.GetInt32(3)));
+        }
+
+        return items;
+    }
+
+    /// <summary>When the next row becomes due, if any is waiting.</summary>
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await using var command = Command(connection, $"SELECT MIN(next_attempt_at) FROM activities WHERE direction = {Out} AND delivery IN ({Pending}, {Sending})");
+        var value = await command.ExecuteScalarAsync(ct);
+        return value is null or DBNull ? null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <returns>True when this instance now owns the send (nobody else claimed it meanwhile).</returns>
+    public async Task<bool> ClaimAsync(OutboxItem item, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        return await ExecuteAsync($"""
+            UPDATE activities SET delivery = {Sending}, next_attempt_at = @lease
+            WHERE conversation_id = @c AND seq = @s AND delivery IN ({Pending}, {Sending}) AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
+            """, ct, ("lease", (now + ClaimLease).ToUnixTimeMilliseconds()), ("c", item.ConversationId), ("s", item.Seq), ("now", now.ToUnixTimeMilliseconds())) == 1;
+    }
+
+    public async Task CompleteAsync(OutboxItem item, SendResult result, DateTimeOffset? retryAt, CancellationToken ct)
+    {
+        var (sql, parameters) = result switch
+        {
+            SendResult.Sent sent => ($"UPDATE activities SET delivery = {(int)DeliveryStatus.Sent}, attempts = attempts + 1, next_attempt_at = NULL, last_error = NULL, external_message_id = @x WHERE conversation_id = @c AND seq = @s",
+                new (string, object?)[] { ("x", sent.ExternalId) }),
+            SendResult.Held held => ($"UPDATE activities SET delivery = {Held}, next_attempt_at = NULL, last_error = @e WHERE conversation_id = @c AND seq = @s",
+                [("e", Trim(held.Reason))]),
+            SendResult.Permanent permanent => ($"UPDATE activities SET delivery = {(int)DeliveryStatus.Failed}, attempts = attempts + 1, next_attempt_at = NULL, last_error = @e WHERE conversation_id = @c AND seq = @s",
+                [("e", Trim(permanent.Reason))]),
+            SendResult.RetryAt wait => ($"UPDATE activities SET delivery = {Pending}, attempts = attempts + 1, next_attempt_at = @at, last_error = @e WHERE conversation_id = @c AND seq = @s",
+                [("at", (retryAt ?? wait.At).ToUnixTimeMilliseconds()), ("e", Trim(wait.Reason))]),
+            SendResult.Transient transient => ($"UPDATE activities SET delivery = {Pending}, attempts = attempts + 1, next_attempt_at = @at, last_error = @e WHERE conversation_id = @c AND seq = @s",
+                [("at", (retryAt ?? time.GetUtcNow()).ToUnixTimeMilliseconds()), ("e", Trim(transient.Reason))]),
+            _ => throw new ArgumentOutOfRangeException(nameof(result)),
+        };
+
+        await ExecuteAsync(sql, ct, [.. parameters, ("c", item.ConversationId), ("s", item.Seq)]);
+        if (result is SendResult.Permanent { OptOut: true } blocked)
+        {
+            // The person blocked the bot: nothing queued for them can be delivered, and nothing new should be tried.
+            // The version bump makes a turn running at the same moment reload instead of writing opted_out back.
+            await ExecuteAsync("UPDATE conversations SET opted_out = @t, version = version + 1 WHERE id = @c", ct, ("t", true), ("c", item.ConversationId));
+            await ExecuteAsync($"UPDATE activities SET delivery = {(int)DeliveryStatus.Failed}, next_attempt_at = NULL, last_error = @e WHERE conversation_id = @c AND direction = {Out} AND delivery IN ({Pending}, {Held})",
+                ct, ("e", Trim(blocked.Reason)), ("c", item.ConversationId));
+        }
+    }
+
+    /// <summary>The person wrote: their window opens (WhatsApp) and whatever waited for it is due again.</summary>
+    public async Task ContactWroteAsync(string channel, string conversationId, DateTimeOffset at, CancellationToken ct)
+    {
+        await ExecuteAsync("""
+            INSERT INTO channel_contacts (conversation_id, channel, last_inbound_at) VALUES (@c, @ch, @at)
+            ON CONFLICT (conversation_id) DO UPDATE SET last_inbound_at = excluded.last_inbound_at
+            WHERE excluded.last_inbound_at > channel_contacts.last_inbound_at
+            """, ct, ("c", conversationId), ("ch", channel), ("at", at.ToUnixTimeMilliseconds()));
+        if (await ExecuteAsync($"UPDATE activities SET delivery = {Pending}, next_attempt_at = @now WHERE conversation_id = @c AND delivery = {Held}", ct,
+                ("now", time.GetUtcNow().ToUnixTimeMilliseconds()), ("c", conversationId)) > 0)
+        {
+            events.Published(conversationId, -1, hasPushDeliveries: true);
+        }
+    }
+
+    public async Task<(DateTimeOffset? LastInbound, DateTimeOffset? TemplateSent)> ContactAsync(string conversationId, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await using var command = Command(connection, "SELECT last_inbound_at, template_sent_at FROM channel_contacts WHERE conversation_id = @c", ("c", conversationId));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return (null, null);
+        }
+
+        return (DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), reader.IsDBNull(1) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)));
+    }
+
+    public Task TemplateSentAsync(string conversationId, CancellationToken ct) =>
+        ExecuteAsync("UPDATE channel_contacts SET template_sent_at = @at WHERE conversation_id = @c", ct, ("at", time.GetUtcNow().ToUnixTimeMilliseconds()), ("c", conversationId));
+
+    /// <summary>Applies a platform status report as a monotonic maximum (reports arrive out of order).</summary>
+    public async Task StatusAsync(string externalId, DeliveryStatus status, string? error, CancellationToken ct)
+    {
+        static int Rank(DeliveryStatus s) => s switch { DeliveryStatus.Sent => 1, DeliveryStatus.Delivered => 2, DeliveryStatus.Read => 3, DeliveryStatus.Failed => 4, _ => 0 };
+        await using var connection = await connections.OpenAsync(ct);
+        await using var select = Command(connection, "SELECT conversation_id, seq, delivery FROM activities WHERE external_message_id = @x", ("x", externalId));
+        var rows = new List<(string, long, DeliveryStatus)>();
+        await using (var reader = await select.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add((reader.GetString(0), reader.GetInt64(1), (DeliveryStatus)reader.GetInt32(2)));
+            }
+        }
+
+        foreach (var (conversationId, seq, current) in rows.Where(r => Rank(status) > Rank(r.Item3)))
+        {
+            await ExecuteAsync("UPDATE activities SET delivery = @d, last_error = COALESCE(@e, last_error) WHERE conversation_id = @c AND seq = @s", ct,
+                ("d", (int)status), ("e", error is null ? null : Trim(error)), ("c", conversationId), ("s", seq));
+        }
+    }
+
+    /// <summary>Queues an activity for a push conversation outside a turn (a counsellor's reply).</summary>
+    public async Task<long> EnqueueAsync(string conversationId, Activity activity, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var next = Command(connection, "UPDATE conversations SET next_seq = next_seq + 1, version = version + 1, updated_at = @now WHERE id = @c RETURNING next_seq",
+            ("now", time.GetUtcNow().ToUnixTimeMilliseconds()), ("c", conversationId));
+        next.Transaction = transaction;
+        var seq = Convert.ToInt64(await next.ExecuteScalarAsync(ct) ?? throw new InvalidOperationException($"No conversation {conversationId}."), System.Globalization.CultureInfo.InvariantCulture) - 1;
+        activity.Id = StoredActivity.IdFor(conversationId, seq);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var insert = Command(connection, $"INSERT INTO activities (conversation_id, seq, direction, payload, created_at, delivery, attempts, next_attempt_at) VALUES (@c, @s, {Out}, @p, @now, {Pending}, 0, @now)",
+            ("c", conversationId), ("s", seq), ("p", protector.Protect(conversationId, ActivityJson.Serialize(activity))), ("now", now));
+        insert.Transaction = transaction;
+        await insert.ExecuteNonQueryAsync(ct);
+        await transaction.CommitAsync(ct);
+        events.Published(conversationId, seq, hasPushDeliveries: true);
+        return seq;
+    }
+
+    private async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await using var command = Command(connection, sql, parameters);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    private static string Trim(string text) => text.Length > 1000 ? text[..1000] : text;
+}

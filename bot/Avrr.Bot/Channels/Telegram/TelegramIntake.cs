@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Avrr.Bot.Activities;
+using Avrr.Bot.Turns;
+using Avrr.Dialogs;
+
+namespace Avrr.Bot.Channels.Telegram;
+
+/// <summary>
+/// One Telegram update into the durable inbox (deduplicated by chat and message id, or callback id), answered fast;
+/// the turn runs afterwards. Callback queries are always answered, and typing is shown while the turn runs.
+/// </summary>
+internal sealed partial class TelegramIntake(InboxIntake inbox, TelegramClient client, ChannelStatus status, TimeProvider time, ILogger<TelegramIntake> logger)
+{
+    /// <summary>Telegram's limits as the dialog shapes replies: 4096 characters, an inline keyboard (one button per row).</summary>
+    public static ChannelCapabilities Capabilities { get; } = new(TelegramSender.MaxText, 24, true);
+
+    /// <returns>False when the update was a duplicate or not for the bot (group chats, edits, other kinds).</returns>
+    public async Task<bool> AcceptAsync(JsonNode update, CancellationToken ct)
+    {
+        if (update["message"] is JsonObject message)
+        {
+            return await AcceptMessageAsync(message, ct);
+        }
+
+        if (update["callback_query"] is JsonObject callback)
+        {
+            return await AcceptCallbackAsync(callback, ct);
+        }
+
+        return false;
+    }
+
+    private async Task<bool> AcceptMessageAsync(JsonObject message, CancellationToken ct)
+    {
+        if (message["chat"]?["type"]?.GetValue<string>() != "private" || message["chat"]?["id"]?.GetValue<long>() is not { } chatId)
+        {
+            return false;
+        }
+
+        var text = message["text"]?.GetValue<string>();
+        string? start = null;
+        if (text is not null && (text == "/start" || text.StartsWith("/start ", StringComparison.Ordinal)))
+        {
+            // A deep link (t.me/<bot>?start=<parameter>, e.g. a counselling centre's QR code) arrives as "/start <parameter>".
+            start = text.Length > 7 ? text[7..].Trim() : null;
+            text = null;
+        }
+
+        var activity = NewActivity(message["from"], text, message["from"]?["language_code"]?.GetValue<string>());
+        var id = $"m:{chatId.ToString(CultureInfo.InvariantCulture)}:{message["message_id"]}";
+        return await AcceptAsync(chatId, id, activity, start, ct);
+    }
+
+    private async Task<bool> AcceptCallbackAsync(JsonObject callback, CancellationToken ct)
+    {
+        var queryId = callback["id"]?.GetValue<string>();
+        if (callback["message"] is not JsonObject original || original["chat"]?["id"]?.GetValue<long>() is not { } chatId || queryId is null)
+        {
+            return false;
+        }
+
+        var data = callback["data"]?.GetValue<string>() ?? "";
+        // The pressed button's title comes back with the keyboard; a hashed value is matched by that title alone.
+        var title = original["reply_markup"]?["inline_keyboard"]?.AsArray().SelectMany(row => row?.AsArray() ?? [])
+            .FirstOrDefault(button => button?["callback_data"]?.GetValue<string>() == data)?["text"]?.GetValue<string>();
+        var activity = NewActivity(callback["from"], title ?? data, callback["from"]?["language_code"]?.GetValue<string>());
+        if (!data.StartsWith("h:", StringComparison.Ordinal))
+        {
+            activity.Value = ActivityJson.ChoicePayload(data);
+        }
+
+        var accepted = await AcceptAsync(chatId, "cb:" + queryId, activity, null, ct);
+        // Answer even a duplicate: the person's client shows a spinner until the query is answered.
+        _ = BestEffortAsync("answerCallbackQuery", new JsonObject { ["callback_query_id"] = queryId });
+        if (accepted && original["message_id"]?.GetValue<long>() is { } messageId && original["reply_markup"] is not null)
+        {
+            // The keyboard has been used: remove it, so an old question is not answered twice by accident.
+            _ = BestEffortAsync("editMessageReplyMarkup", new JsonObject { ["chat_id"] = chatId, ["message_id"] = messageId, ["reply_markup"] = new JsonObject { ["inline_keyboard"] = new JsonArray() } });
+        }
+
+        return accepted;
+    }
+
+    private async Task<bool> AcceptAsync(long chatId, string externalId, Activity activity, string? start, CancellationToken ct)
+    {
+        var address = chatId.ToString(CultureInfo.InvariantCulture);
+        var accepted = await inbox.AcceptAsync(new InboundMessage(TelegramSender.ChannelName, externalId, ConversationId(chatId), address, activity, Capabilities, DeliveryMode.Push, start), ct);
+        if (accepted)
+        {
+            _ = BestEffortAsync("sendChatAction", new JsonObject { ["chat_id"] = chatId, ["action"] = "typing" });
+        }
+
+        return accepted;
+    }
+
+    public static string ConversationId(long chatId) => "telegram:" + chatId.ToString(CultureInfo.InvariantCulture);
+
+    private Activity NewActivity(JsonNode? from, string? text, string? locale) => new()
+    {
+        Type = ActivityTypes.Message,
+        Text = text,
+        Locale = locale,
+        Timestamp = time.GetUtcNow(),
+        From = new ChannelAccount { Id = "telegram:" + from?["id"], Role = RoleTypes.User },
+    };
+
+    private async Task BestEffortAsync(string method, JsonObject parameters)
+    {
+        try
+        {
+            await client.CallAsync(method, parameters, TimeSpan.FromSeconds(10), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is ChannelApiException or HttpRequestException or TaskCanceledException)
+        {
+            status.Error(TelegramSender.ChannelName, $"{method}: {(ex as ChannelApiException)?.Description ?? ex.GetType().Name}", time.GetUtcNow());
+            Log.BestEffortFailed(logger, method, (ex as ChannelApiException)?.Code ?? 0);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Telegram {Method} failed with {Code}")]
+        public static partial void BestEffortFailed(ILogger logger, string method, int code);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+
+namespace Avrr.Bot.Channels.Telegram;
+
+/// <summary>
+/// Receives updates: long polling (no public URL needed) or the webhook, which is registered at start-up with its
+/// secret. Either way an update is stored before it is confirmed, so none is lost and none runs twice.
+/// </summary>
+internal sealed partial class TelegramReceiver(
+    TelegramClient client,
+    TelegramIntake intake,
+    IOptions<TelegramOptions> options,
+    ChannelStatus status,
+    TimeProvider time,
+    ILogger<TelegramReceiver> logger) : BackgroundService
+{
+    public const string WebhookPath = "/channels/telegram";
+    public const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";
+    private static readonly JsonArray AllowedUpdates = ["message", "callback_query"];
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (!settings.Enabled)
+        {
+            return Task.CompletedTask;
+        }
+
+        status.SetMode(TelegramSender.ChannelName, settings.Mode == TelegramMode.Webhook ? "webhook" : "long polling");
+        return settings.Mode == TelegramMode.Webhook ? RegisterWebhookAsync(settings, stoppingToken) : PollAsync(settings, stoppingToken);
+    }
+
+    private async Task RegisterWebhookAsync(TelegramOptions settings, CancellationToken ct)
+    {
+        var request = new JsonObject
+        {
+            ["url"] = settings.PublicUrl!.TrimEnd('/') + WebhookPath,
+            ["secret_token"] = settings.WebhookSecret,
+            ["allowed_updates"] = AllowedUpdates.DeepClone(),
+        };
+        for (var attempt = 0; !ct.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await client.CallAsync("setWebhook", (JsonObject)request.DeepClone(), ct);
+                Log.WebhookSet(logger);
+                return;
+            }
+            catch (Exception ex) when (ex is ChannelApiException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                Report(ex);
+                await Task.Delay(Delay(ex, attempt), time, ct);
+            }
+        }
+    }
+
+    private async Task PollAsync(TelegramOptions settings, CancellationToken ct)
+    {
+        var timeout = Math.Clamp(settings.PollTimeoutSeconds, 0, 50);
+        long offset = 0;
+        var webhookCleared = false;
+        for (var failures = 0; !ct.IsCancellationRequested;)
+        {
+            try
+            {
+                if (!webhookCleared)
+                {
+                    // getUpdates answers 409 while a webhook is set; pending updates are kept.
+                    await client.CallAsync("deleteWebhook", new JsonObject { ["drop_pending_updates"] = false }, ct);
+                    webhookCleared = true;
+                }
+
+                var updates = await client.CallAsync("getUpdates", new JsonObject { ["offset"] = offset, ["timeout"] = timeout, ["allowed_updates"] = AllowedUpdates.DeepClone() }, TimeSpan.FromSeconds(timeout + 15), ct);
+                foreach (var update in updates?.AsArray() ?? [])
+                {
+                    if (update is null)
+                    {
+                        continue;
+                    }
+
+                    // Stored first, then confirmed by the next offset: a crash here means a redelivery, which the inbox drops.
+                    await intake.AcceptAsync(update, ct);
+                    offset = update["update_id"]!.GetValue<long>() + 1;
+                }
+
+                failures = 0;
+            }
+            catch (Exception ex) when (ex is ChannelApiException or HttpRequestException or TaskCanceledException or JsonException && !ct.IsCancellationRequested)
+            {
+                Report(ex);
+                await Task.Delay(Delay(ex, failures++), time, ct);
+            }
+        }
+    }
+
+    private void Report(Exception ex)
+    {
+        var error = ex is ChannelApiException api ? $"{api.Code}: {api.Description}" : ex.GetType().Name;
+        status.Error(TelegramSender.ChannelName, error, time.GetUtcNow());
+        Log.ReceiveFailed(logger, (ex as ChannelApiException)?.Code ?? 0, ex.GetType().Name);
+    }
+
+    private static TimeSpan Delay(Exception ex, int failures) =>
+        ex is ChannelApiException { RetryAfter: { } wait } ? wait : TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Min(failures, 5))));
+
+    /// <summary>The webhook endpoint: the secret in constant time, then the update into the inbox, then 200.</summary>
+    public static async Task<IResult> HandleWebhookAsync(HttpContext context, IOptions<TelegramOptions> options, TelegramIntake intake)
+    {
+        var settings = options.Value;
+        if (!settings.Enabled || settings.Mode != TelegramMode.Webhook || string.IsNullOrEmpty(settings.WebhookSecret))
+        {
+            return Results.NotFound();
+        }
+
+        var presented = context.Request.Headers[SecretHeader].ToString();
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(settings.WebhookSecret)))
+        {
+            return Results.Unauthorized();
+        }
+
+        var body = await DirectLine.BoundedBody.ReadAsync(context.Request, 1_000_000, context.RequestAborted);
+        if (body is null)
+        {
+            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+
+        JsonNode? update;
+        try
+        {
+            update = JsonNode.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return Results.BadRequest();
+        }
+
+        if (update is not JsonObject)
+        {
+            return Results.BadRequest();
+        }
+
+        await intake.AcceptAsync(update, context.RequestAborted);
+        return Results.Ok();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Telegram webhook registered")]
+        public static partial void WebhookSet(ILogger logger);
+
+        [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Receiving from Telegram failed ({Code}, {Error}); retrying")]
+        public static partial void ReceiveFailed(ILogger logger, int code, string error);
+    }
+}

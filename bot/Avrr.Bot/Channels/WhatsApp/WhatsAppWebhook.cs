@@ -1,0 +1,257 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Avrr.Bot.Activities;
+using Avrr.Bot.Persistence;
+using Avrr.Bot.Turns;
+using Avrr.Dialogs;
+using Microsoft.Extensions.Options;
+
+namespace Avrr.Bot.Channels.WhatsApp;
+
+/// <summary>
+/// The Cloud API webhook: the verification handshake, then notifications checked against X-Hub-Signature-256 over the
+/// exact bytes (and Meta's escaped-unicode form), stored in the inbox and answered 200 at once. Messages open the
+/// person's 24-hour window and are marked read; status reports update the outbox rows.
+/// </summary>
+internal sealed partial class WhatsAppWebhook(
+    InboxIntake inbox,
+    OutboxStore store,
+    WhatsAppClient client,
+    IOptions<WhatsAppOptions> options,
+    ChannelStatus status,
+    TimeProvider time,
+    ILogger<WhatsAppWebhook> logger)
+{
+    public const string Path = "/channels/whatsapp";
+    public const string SignatureHeader = "X-Hub-Signature-256";
+    private const int MaxBodyBytes = 3 * 1024 * 1024;
+
+    public static ChannelCapabilities Capabilities { get; } = new(4096, 10, true);
+
+    public static string ConversationId(string waId) => "whatsapp:" + waId;
+
+    public static IResult Verify(HttpRequest request, IOptions<WhatsAppOptions> options)
+    {
+        var verifyToken = options.Value.VerifyToken;
+        var mode = request.Query["hub.mode"].ToString();
+        var token = request.Query["hub.verify_token"].ToString();
+        var challenge = request.Query["hub.challenge"].ToString();
+        return !string.IsNullOrEmpty(verifyToken) && mode == "subscribe" && challenge.Length > 0
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(verifyToken))
+            ? Results.Text(challenge, "text/plain")
+            : Results.StatusCode(StatusCodes.Status403Forbidden);
+    }
+
+    public async Task<IResult> ReceiveAsync(HttpContext context)
+    {
+        var settings = options.Value;
+        if (!settings.Enabled)
+        {
+            return Results.NotFound();
+        }
+
+        var body = await DirectLine.BoundedBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted);
+        if (body is null)
+        {
+            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+
+        if (!SignatureValid(body, context.Request.Headers[SignatureHeader].ToString(), settings.AppSecret!))
+        {
+            return Results.Unauthorized();
+        }
+
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return Results.BadRequest();
+        }
+
+        foreach (var value in (root?["entry"]?.AsArray() ?? []).SelectMany(e => e?["changes"]?.AsArray() ?? []).Select(c => c?["value"]))
+        {
+            if (value is null || value["metadata"]?["phone_number_id"]?.GetValue<string>() != settings.PhoneNumberId)
+            {
+                continue;
+            }
+
+            foreach (var message in value["messages"]?.AsArray() ?? [])
+            {
+                if (message is JsonObject m)
+                {
+                    await AcceptMessageAsync(m, settings, context.RequestAborted);
+                }
+            }
+
+            foreach (var report in value["statuses"]?.AsArray() ?? [])
+            {
+                if (report is JsonObject s)
+                {
+                    await ApplyStatusAsync(s, context.RequestAborted);
+                }
+            }
+        }
+
+        // 200 also for what the bot does not handle: anything else makes Meta redeliver for days.
+        return Results.Ok();
+    }
+
+    /// <summary>HMAC-SHA256 of the raw bytes with the app secret; then of Meta's escaped-unicode form. Constant time.</summary>
+    internal static bool SignatureValid(byte[] body, string header, string appSecret)
+    {
+        if (header.Length != 71 || !header.StartsWith("sha256=", StringComparison.Ordinal) || string.IsNullOrEmpty(appSecret))
+        {
+            return false;
+        }
+
+        byte[] presented;
+        try
+        {
+            presented = Convert.FromHexString(header.AsSpan(7));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        var key = Encoding.UTF8.GetBytes(appSecret);
+        if (CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(key, body), presented))
+        {
+            return true;
+        }
+
+        var escaped = EscapeUnicode(Encoding.UTF8.GetString(body));
+        return CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(escaped)), presented);
+    }
+
+    private static string EscapeUnicode(string text)
+    {
+        var result = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (c < 128)
+            {
+                result.Append(c);
+            }
+            else
+            {
+                result.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+            }
+        }
+
+        return result.ToString();
+    }
+
+    private async Task AcceptMessageAsync(JsonObject message, WhatsAppOptions settings, CancellationToken ct)
+    {
+        var waId = message["from"]?.GetValue<string>();
+        var wamid = message["id"]?.GetValue<string>();
+        if (waId is null || wamid is null)
+        {
+            return;
+        }
+
+        var sentAt = long.TryParse(message["timestamp"]?.GetValue<string>(), CultureInfo.InvariantCulture, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : time.GetUtcNow();
+        if (time.GetUtcNow() - sentAt > TimeSpan.FromHours(settings.MaxMessageAgeHours))
+        {
+            // A replay after an outage: answering a days-old message would confuse more than help.
+            Log.Stale(logger);
+            return;
+        }
+
+        var (text, value) = Content(message);
+        var activity = new Activity
+        {
+            Type = ActivityTypes.Message,
+            Text = text,
+            Timestamp = sentAt,
+            From = new ChannelAccount { Id = "whatsapp:" + waId, Role = RoleTypes.User },
+        };
+        if (value is not null)
+        {
+            activity.Value = ActivityJson.ChoicePayload(value);
+        }
+
+        var conversationId = ConversationId(waId);
+        var accepted = await inbox.AcceptAsync(new InboundMessage(WhatsAppSender.ChannelName, wamid, conversationId, waId, activity, Capabilities, DeliveryMode.Push), ct);
+        await store.ContactWroteAsync(WhatsAppSender.ChannelName, conversationId, sentAt, ct);
+        if (accepted)
+        {
+            _ = MarkReadAsync(wamid);
+        }
+    }
+
+    private static (string? Text, string? Value) Content(JsonObject message)
+    {
+        switch (message["type"]?.GetValue<string>())
+        {
+            case "text":
+                return (message["text"]?["body"]?.GetValue<string>(), null);
+            case "interactive":
+                var reply = message["interactive"]?["button_reply"] ?? message["interactive"]?["list_reply"];
+                var id = reply?["id"]?.GetValue<string>();
+                var title = reply?["title"]?.GetValue<string>();
+                // A reply id "n:3" stands for a choice whose value was too long: its number is the answer.
+                return id is not null && id.StartsWith("n:", StringComparison.Ordinal) ? (id[2..], null) : (title, id);
+            case "button":
+                return (message["button"]?["text"]?.GetValue<string>(), message["button"]?["payload"]?.GetValue<string>());
+            default:
+                // Voice notes, pictures, locations: the dialog answers that it reads text.
+                return (null, null);
+        }
+    }
+
+    private async Task ApplyStatusAsync(JsonObject report, CancellationToken ct)
+    {
+        var id = report["id"]?.GetValue<string>();
+        var delivery = report["status"]?.GetValue<string>() switch
+        {
+            "sent" => DeliveryStatus.Sent,
+            "delivered" => DeliveryStatus.Delivered,
+            "read" => DeliveryStatus.Read,
+            "failed" => DeliveryStatus.Failed,
+            _ => (DeliveryStatus?)null,
+        };
+        if (id is null || delivery is null)
+        {
+            return;
+        }
+
+        var error = report["errors"]?[0] is { } e ? $"{e["code"]}: {e["title"]}" : null;
+        await store.StatusAsync(id, delivery.Value, error, ct);
+        if (error is not null)
+        {
+            status.Error(WhatsAppSender.ChannelName, error, time.GetUtcNow());
+        }
+    }
+
+    private async Task MarkReadAsync(string wamid)
+    {
+        try
+        {
+            await client.PostAsync(new JsonObject
+            {
+                ["messaging_product"] = "whatsapp",
+                ["status"] = "read",
+                ["message_id"] = wamid,
+                ["typing_indicator"] = new JsonObject { ["type"] = "text" },
+            }, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is ChannelApiException or HttpRequestException or TaskCanceledException)
+        {
+            status.Error(WhatsAppSender.ChannelName, "mark as read: " + ((ex as ChannelApiException)?.Description ?? ex.GetType().Name), time.GetUtcNow());
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "A WhatsApp message older than the configured age arrived and was not answered")]
+        public static partial void Stale(ILogger logger);
+    }
+}

@@ -1,0 +1,210 @@
+using System.Net;
+using System.Text;
+using Avrr.Bot.Persistence;
+using Avrr.Bot.Tests.Infrastructure;
+using Avrr.Channels.Fakes.Telegram;
+using Avrr.Knowledge;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Avrr.Bot.Tests.Channels;
+
+/// <summary>The Telegram channel against an exact Bot API fake on 127.0.0.1: polling, webhook, limits, errors.</summary>
+public sealed class TelegramChannelTests : IAsyncLifetime
+{
+    private const string Token = "123456:TEST-token_abcdefghijklmnopqrstuvwxyz";
+    private const string Secret = "webhook-secret_0123456789";
+    private TelegramFake _fake = null!;
+
+    public async Task InitializeAsync() => _fake = await TelegramFake.StartAsync(Token);
+
+    public async Task DisposeAsync() => await _fake.DisposeAsync();
+
+    private BotFactory Bot(bool webhook = false, int perChatMs = 50, string? directory = null)
+    {
+        var factory = new BotFactory(directory)
+            .With("Channels:Telegram:Token", Token)
+            .With("Channels:Telegram:ApiBaseUrl", _fake.ApiBaseUrl)
+            .With("Channels:Telegram:PollTimeoutSeconds", "1")
+            .With("Channels:Telegram:PerChatIntervalMilliseconds", perChatMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (webhook)
+        {
+            factory.With("Channels:Telegram:Mode", "Webhook").With("Channels:Telegram:WebhookSecret", Secret).With("Channels:Telegram:PublicUrl", "https://bot.example.org");
+        }
+
+        factory.CreateClient().Dispose();
+        return factory;
+    }
+
+    private static IKnowledgeSnapshot Content(BotFactory bot) => bot.Services.GetRequiredService<IKnowledgeSource>().Current;
+
+    [Fact]
+    public async Task The_intake_runs_end_to_end_over_long_polling_with_buttons_typing_and_answered_callbacks()
+    {
+        using var bot = Bot();
+        var k = Content(bot);
+        string S(string key) => k.Text(key, "en").Text;
+        var person = new TelegramPerson(_fake, 4711);
+
+        person.Types("/start");
+        var greeting = await person.ReadsAsync(S("lang.prompt"));
+        Assert.Contains(TelegramPerson.Buttons(greeting), b => b.Text == "العربية");
+        person.Presses("English");
+        await person.ReadsAsync(S("consent.short"));
+        person.Presses(S("consent.yes"));
+        await person.ReadsAsync(S("menu.prompt"));
+        person.Presses(S("menu.check"));
+        await person.ReadsAsync(S("q.host_country"));
+        person.Presses(S("country.NL"));
+        await person.ReadsAsync(S("q.status"));
+        person.Types("3");
+        await person.ReadsAsync(S("q.destination"));
+        person.Types("1");
+        await person.ReadsAsync(S("q.means"));
+        person.Presses(S("common.no"));
+        await person.ReadsAsync(S("q.previous_return"));
+        person.Presses(S("common.no"));
+        await person.ReadsAsync(S("q.travel_document"));
+        person.Presses(S("travel_document.can_get"));
+        await person.ReadsAsync(S("q.health"));
+        person.Types("no");
+        person.Types("no");
+        person.Types("no");
+        var outcome = await person.ReadsAsync(k.Text("outcome.likely_eligible", "en", new Dictionary<string, string> { ["programme"] = S("programme.nl.name") }).Text);
+        Assert.NotNull(outcome);
+
+        // Every press was answered, typing was shown, used keyboards were removed.
+        var presses = _fake.Requests.Count(r => r.Method == "answerCallbackQuery");
+        Assert.True(presses >= 7, $"answered {presses}");
+        Assert.Equal(presses, _fake.AnsweredCallbackIds.Count);
+        Assert.Contains(_fake.ChatActions, a => a.ChatId == 4711 && a.Action == "typing");
+        Assert.Contains(_fake.Requests, r => r.Method == "editMessageReplyMarkup" && r.Status == 200);
+        Assert.All(_fake.Sent, s => Assert.True(s.Text.Length <= 4096));
+    }
+
+    [Fact]
+    public async Task A_deep_link_from_a_qr_code_starts_in_its_language_and_host_country()
+    {
+        using var bot = Bot();
+        var k = Content(bot);
+        var person = new TelegramPerson(_fake, 99, "fr");
+
+        person.Types("/start BE_ar");
+        await person.ReadsAsync(k.Text("consent.short", "ar").Text);
+        person.Presses(k.Text("consent.yes", "ar").Text);
+        await person.ReadsAsync(k.Text("menu.prompt", "ar").Text);
+        person.Presses(k.Text("menu.check", "ar").Text);
+        await person.ReadsAsync(k.Text("q.status", "ar").Text);
+    }
+
+    [Fact]
+    public async Task Webhook_calls_without_the_secret_are_refused_and_store_nothing_and_a_replayed_update_runs_one_turn()
+    {
+        // The chat exists on Telegram's side (the person wrote to the bot before), or sends would get "chat not found".
+        _fake.UserSends(555, "hi");
+        using var bot = Bot(webhook: true);
+        await _fake.WaitForRequestsAsync("setWebhook", 1, TimeSpan.FromSeconds(10));
+        Assert.Equal("https://bot.example.org/channels/telegram", _fake.WebhookUrl);
+        using var http = bot.CreateClient();
+        const string update = """{"update_id":5001,"message":{"message_id":7,"date":1790000000,"chat":{"id":555,"type":"private"},"from":{"id":555,"is_bot":false,"first_name":"A","language_code":"en"},"text":"hello"}}""";
+
+        foreach (var secret in new string?[] { null, "", "wrong", Secret + "x", Secret[..^1] })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/channels/telegram") { Content = new StringContent(update, Encoding.UTF8, "application/json") };
+            if (secret is not null)
+            {
+                request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", secret);
+            }
+
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(request)).StatusCode);
+        }
+
+        Assert.Equal(0, await InboxCountAsync(bot));
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/channels/telegram") { Content = new StringContent(update, Encoding.UTF8, "application/json") };
+            request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", Secret);
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request)).StatusCode);
+        }
+
+        var person = new TelegramPerson(_fake, 555);
+        await person.ReadsAsync(Content(bot).Text("lang.prompt", "en").Text);
+        await Task.Delay(500);
+        Assert.Equal(1, await InboxCountAsync(bot));
+        Assert.Single(_fake.Sent, s => s.ChatId == 555);
+    }
+
+    [Fact]
+    public async Task A_replayed_update_after_a_restart_runs_no_second_turn()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "avrr-tests", Guid.NewGuid().ToString("N"));
+        using (var first = Bot(directory: directory))
+        {
+            _fake.UserSends(321, "hello");
+            await new TelegramPerson(_fake, 321).ReadsAsync(Content(first).Text("lang.prompt", "en").Text);
+        }
+
+        // The same update again, as Telegram redelivers after a crash before the offset was confirmed.
+        _fake.Deliver(System.Text.Json.Nodes.JsonNode.Parse("""{"message":{"message_id":1,"date":1790000000,"chat":{"id":321,"type":"private"},"from":{"id":321,"is_bot":false,"first_name":"A"},"text":"hello"}}""")!.AsObject());
+        using var second = Bot(directory: directory);
+        await _fake.WaitForRequestsAsync("getUpdates", _fake.Requests.Count(r => r.Method == "getUpdates") + 2, TimeSpan.FromSeconds(10));
+
+        Assert.Single(_fake.Sent, s => s.ChatId == 321);
+        Assert.Equal(1, await InboxCountAsync(second));
+    }
+
+    [Fact]
+    public async Task A_429_with_retry_after_3_delays_that_chat_only_by_at_least_3_seconds()
+    {
+        using var bot = Bot(perChatMs: 1000);
+        var k = Content(bot);
+        var slow = new TelegramPerson(_fake, 1001);
+        var other = new TelegramPerson(_fake, 1002);
+        _fake.FailNext("sendMessage", 429, "Too Many Requests: retry after 3", retryAfter: 3, chatId: 1001);
+
+        slow.Types("hello");
+        other.Types("hello");
+        var otherReply = await other.ReadsAsync(k.Text("lang.prompt", "en").Text);
+        var slowReply = await slow.ReadsAsync(k.Text("lang.prompt", "en").Text);
+
+        var refused = _fake.Requests.Single(r => r.Method == "sendMessage" && r.Status == 429);
+        Assert.True(slowReply.At - refused.At >= TimeSpan.FromSeconds(3), $"retried after {(slowReply.At - refused.At).TotalSeconds:F2} s");
+        Assert.True(otherReply.At < refused.At + TimeSpan.FromSeconds(3), "the other chat waited for the throttled one");
+    }
+
+    [Fact]
+    public async Task A_person_who_blocked_the_bot_is_marked_opted_out_and_nothing_is_retried()
+    {
+        using var bot = Bot(perChatMs: 2000);
+        // The person writes, then blocks the bot before the reply goes out.
+        _fake.UserSends(2002, "hello");
+        _fake.BlockBot(2002);
+        for (var i = 0; i < 100 && !await OptedOutAsync(bot, "telegram:2002"); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(await OptedOutAsync(bot, "telegram:2002"));
+        await Task.Delay(1500);
+        Assert.Single(_fake.Requests, r => r.Method == "sendMessage");
+        await using var db = await bot.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
+        Assert.All(await db.Activities.Where(a => a.ConversationId == "telegram:2002" && a.Direction == ActivityDirection.Out).ToListAsync(), a =>
+        {
+            Assert.Equal(DeliveryStatus.Failed, a.Delivery);
+            Assert.Contains("blocked", a.LastError, StringComparison.Ordinal);
+        });
+    }
+
+    private static async Task<int> InboxCountAsync(BotFactory bot)
+    {
+        await using var db = await bot.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
+        return await db.Inbox.CountAsync(i => i.Channel == "telegram");
+    }
+
+    private static async Task<bool> OptedOutAsync(BotFactory bot, string conversationId)
+    {
+        await using var db = await bot.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
+        return await db.Conversations.AnyAsync(c => c.Id == conversationId && c.OptedOut);
+    }
+}
