@@ -1,0 +1,264 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Avrr.Bot.Activities;
+using Avrr.Bot.Channels;
+using Avrr.Bot.Channels.WhatsApp;
+using Avrr.Bot.Persistence;
+using Avrr.Bot.Tests.Infrastructure;
+using Avrr.Channels.Fakes.WhatsApp;
+using Avrr.Knowledge;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Webhook = Avrr.Channels.Fakes.WhatsApp.WhatsAppWebhook;
+
+namespace Avrr.Bot.Tests.Channels;
+
+/// <summary>The WhatsApp channel against an exact Graph fake and signed webhooks: signatures, window, interactive messages.</summary>
+public sealed class WhatsAppChannelTests : IAsyncLifetime
+{
+    private const string AccessToken = "EAAG-test-access-token";
+    private const string PhoneNumberId = "109876543210";
+    private const string AppSecret = "test-app-secret-0123456789";
+    private const string VerifyToken = "verify-me-0123";
+    private const string WaId = "4915112345678";
+    private WhatsAppFake _fake = null!;
+    private BotFactory _bot = null!;
+    private HttpClient _http = null!;
+    private int _wamids;
+
+    public async Task InitializeAsync()
+    {
+        _fake = await WhatsAppFake.StartAsync(AccessToken, PhoneNumberId);
+        _bot = new BotFactory()
+            .With("Channels:WhatsApp:AccessToken", AccessToken)
+            .With("Channels:WhatsApp:PhoneNumberId", PhoneNumberId)
+            .With("Channels:WhatsApp:AppSecret", AppSecret)
+            .With("Channels:WhatsApp:VerifyToken", VerifyToken)
+            .With("Channels:WhatsApp:GraphApiBaseUrl", _fake.GraphBaseUrl)
+            .With("Channels:WhatsApp:PerRecipientIntervalMilliseconds", "0")
+            .With("Channels:WhatsApp:Templates:en:Name", "avrr_reengage")
+            .With("Channels:WhatsApp:Templates:en:LanguageCode", "en_US");
+        _http = _bot.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        _bot.Dispose();
+        await _fake.DisposeAsync();
+    }
+
+    private IKnowledgeSnapshot K => _bot.Services.GetRequiredService<IKnowledgeSource>().Current;
+
+    private string S(string key) => K.Text(key, "en").Text;
+
+    private async Task<HttpResponseMessage> PostAsync(string body, string? signature)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/channels/whatsapp") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (signature is not null)
+        {
+            request.Headers.Add(Webhook.SignatureHeader, signature);
+        }
+
+        return await _http.SendAsync(request);
+    }
+
+    private async Task<string> WritesAsync(string text, DateTimeOffset? at = null, string waId = WaId)
+    {
+        var wamid = $"wamid.test{_wamids++}";
+        var when = at ?? DateTimeOffset.UtcNow;
+        _fake.UserMessaged(waId, when);
+        _fake.Inbound(wamid);
+        var body = Webhook.TextMessage(PhoneNumberId, waId, wamid, text, when);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(body, Webhook.Sign(body, AppSecret))).StatusCode);
+        return wamid;
+    }
+
+    /// <summary>Presses the reply button or list row with this title (or, for a shortened row, this description).</summary>
+    private async Task PressesAsync(string title)
+    {
+        var (id, shown, isList) = _fake.Sent.Where(s => s.To == WaId && s.Type == "interactive").Reverse().SelectMany(s => Options(s.Body))
+            .FirstOrDefault(o => o.Title == title || o.Description == title) is { Id: not null } option
+            ? (option.Id, option.Title, option.IsList)
+            : throw new InvalidOperationException($"No option '{title}'");
+        var wamid = $"wamid.test{_wamids++}";
+        var now = DateTimeOffset.UtcNow;
+        _fake.UserMessaged(WaId, now);
+        _fake.Inbound(wamid);
+        var body = isList ? Webhook.ListReply(PhoneNumberId, WaId, wamid, id, shown, now) : Webhook.ButtonReply(PhoneNumberId, WaId, wamid, id, shown, now);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(body, Webhook.Sign(body, AppSecret))).StatusCode);
+    }
+
+    private static IEnumerable<(string? Id, string Title, string? Description, bool IsList)> Options(JsonObject body)
+    {
+        var interactive = body["interactive"]!;
+        foreach (var button in interactive["action"]?["buttons"]?.AsArray() ?? [])
+        {
+            yield return (button!["reply"]!["id"]!.GetValue<string>(), button["reply"]!["title"]!.GetValue<string>(), null, false);
+        }
+
+        foreach (var row in (interactive["action"]?["sections"]?.AsArray() ?? []).SelectMany(s => s!["rows"]!.AsArray()))
+        {
+            yield return (row!["id"]!.GetValue<string>(), row["title"]!.GetValue<string>(), row["description"]?.GetValue<string>(), true);
+        }
+    }
+
+    private static string Text(WhatsAppSent sent) =>
+        sent.Type == "text" ? sent.Body["text"]!["body"]!.GetValue<string>()
+        : sent.Type == "interactive" ? sent.Body["interactive"]!["body"]!["text"]!.GetValue<string>()
+        : "template:" + sent.Body["template"]!["name"]!.GetValue<string>();
+
+    private async Task<WhatsAppSent> ReadsAsync(string expected, string waId = WaId)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            if (_fake.Sent.LastOrDefault(s => s.To == waId && Text(s).Contains(expected, StringComparison.Ordinal)) is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"Never read '{expected}'. Sent: {string.Join(" | ", _fake.Sent.Select(Text))}; requests: {string.Join(", ", _fake.Requests.Select(r => $"{r.Status}/{r.ErrorCode}"))}");
+    }
+
+    [Fact]
+    public async Task The_verification_handshake_echoes_the_challenge_only_for_the_right_token()
+    {
+        var ok = await _http.GetAsync(new Uri($"/channels/whatsapp?hub.mode=subscribe&hub.verify_token={VerifyToken}&hub.challenge=1158201444", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal("1158201444", await ok.Content.ReadAsStringAsync());
+
+        var wrong = await _http.GetAsync(new Uri("/channels/whatsapp?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+    }
+
+    [Fact]
+    public async Task Forged_or_missing_signatures_are_refused_and_store_nothing_while_the_escaped_unicode_form_is_accepted()
+    {
+        var body = Webhook.TextMessage(PhoneNumberId, WaId, "wamid.forged", "مرحبا — hello", DateTimeOffset.UtcNow);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(body, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(body, Webhook.Sign(body, "another-secret"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(body + " ", Webhook.Sign(body, AppSecret))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(body, "sha256=" + new string('0', 64))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(body, "sha1=abc")).StatusCode);
+        Assert.Equal(0, await CountAsync(db => db.Inbox.CountAsync()));
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(body, Webhook.Sign(body, AppSecret, escapedUnicode: true))).StatusCode);
+        Assert.Equal(1, await CountAsync(db => db.Inbox.CountAsync()));
+    }
+
+    [Fact]
+    public async Task The_intake_runs_end_to_end_with_reply_buttons_lists_and_read_marks_and_a_replay_runs_no_second_turn()
+    {
+        var first = await WritesAsync("Hello");
+        await ReadsAsync(S("lang.prompt"));
+        // A redelivered notification (same wamid) produces no second turn.
+        var replay = Webhook.TextMessage(PhoneNumberId, WaId, first, "Hello", DateTimeOffset.UtcNow);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(replay, Webhook.Sign(replay, AppSecret))).StatusCode);
+
+        await WritesAsync("English");
+        var consent = await ReadsAsync(S("consent.short"));
+        Assert.Equal("button", consent.Body["interactive"]!["type"]!.GetValue<string>());
+        await PressesAsync(S("consent.yes"));
+        var menu = await ReadsAsync(S("menu.prompt"));
+        Assert.Equal("list", menu.Body["interactive"]!["type"]!.GetValue<string>());
+        await PressesAsync(S("menu.check"));
+        await ReadsAsync(S("q.host_country"));
+        await PressesAsync(S("country.NL"));
+        await ReadsAsync(S("q.status"));
+        await PressesAsync(S("status.no_permit"));
+        await ReadsAsync(S("q.destination"));
+        await PressesAsync(S("destination.origin"));
+        await ReadsAsync(S("q.means"));
+        await PressesAsync(S("common.no"));
+        await ReadsAsync(S("q.previous_return"));
+        await PressesAsync(S("common.no"));
+        await ReadsAsync(S("q.travel_document"));
+        await PressesAsync(S("common.yes"));
+        await ReadsAsync(S("q.health"));
+        await WritesAsync("no");
+        await WritesAsync("no");
+        await WritesAsync("no");
+        await ReadsAsync(K.Text("outcome.likely_eligible", "en", new Dictionary<string, string> { ["programme"] = S("programme.nl.name") }).Text);
+
+        Assert.Equal(1, await CountAsync(db => db.Inbox.CountAsync(i => i.ExternalId == first)));
+        Assert.Contains(first, _fake.ReadMarks);
+        Assert.DoesNotContain(_fake.Requests, r => r.Status >= 400);
+        Assert.All(_fake.Sent, s => Assert.NotEqual("template", s.Type));
+    }
+
+    [Fact]
+    public async Task Outside_the_24_hour_window_no_free_text_is_sent_a_template_goes_once_and_the_message_follows_the_answer()
+    {
+        await WritesAsync("Hello");
+        await ReadsAsync(S("lang.prompt"));
+        // A day passes: the person last wrote 25 hours ago.
+        await CountAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE channel_contacts SET last_inbound_at = {0}", DateTimeOffset.UtcNow.AddHours(-25).ToUnixTimeMilliseconds()));
+        var before = _fake.Requests.Count;
+
+        // A counsellor's reply, a day after the person last wrote.
+        var store = _bot.Services.GetRequiredService<OutboxStore>();
+        await store.EnqueueAsync(Avrr.Bot.Channels.WhatsApp.WhatsAppWebhook.ConversationId(WaId), new Activity { Type = ActivityTypes.Message, Text = "A counsellor here: can we talk tomorrow?", Locale = "en" }, default);
+        await store.EnqueueAsync(Avrr.Bot.Channels.WhatsApp.WhatsAppWebhook.ConversationId(WaId), new Activity { Type = ActivityTypes.Message, Text = "Second note.", Locale = "en" }, default);
+        await ReadsAsync("template:avrr_reengage");
+        await Task.Delay(1500);
+
+        var outside = _fake.Requests.Skip(before).ToList();
+        Assert.Single(outside);
+        Assert.Contains("\"template\"", outside[0].Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(_fake.Requests, r => r.ErrorCode == 131047);
+        // The first waits for the window; the second waits behind it, so the order is kept.
+        Assert.Equal(1, await CountAsync(db => db.Activities.CountAsync(a => a.Delivery == DeliveryStatus.Held)));
+        Assert.Equal(1, await CountAsync(db => db.Activities.CountAsync(a => a.Delivery == DeliveryStatus.Pending)));
+
+        await WritesAsync("yes");
+        var counsellor = await ReadsAsync("A counsellor here");
+        var second = await ReadsAsync("Second note.");
+        Assert.True(counsellor.At <= second.At);
+        Assert.Single(_fake.Sent, s => s.Type == "template");
+    }
+
+    [Fact]
+    public async Task Status_reports_are_applied_as_a_monotonic_maximum()
+    {
+        await WritesAsync("Hello");
+        var greeting = await ReadsAsync(S("lang.prompt"));
+        foreach (var status in new[] { "read", "delivered", "sent" })
+        {
+            var body = Webhook.Status(PhoneNumberId, greeting.Wamid, WaId, status, DateTimeOffset.UtcNow);
+            Assert.Equal(HttpStatusCode.OK, (await PostAsync(body, Webhook.Sign(body, AppSecret))).StatusCode);
+        }
+
+        Assert.Equal(DeliveryStatus.Read, await CountAsync(db => db.Activities.Where(a => a.ExternalMessageId == greeting.Wamid).Select(a => a.Delivery).SingleAsync()));
+    }
+
+    [Fact]
+    public void Long_labels_are_shortened_in_list_rows_without_losing_information()
+    {
+        var labels = new[] { "Short", "A label that is longer than twenty-four characters", new string('x', 90) };
+        var activity = new Activity
+        {
+            Text = "Choose",
+            SuggestedActions = new SuggestedActions { Actions = labels.Select(l => new CardAction { Title = l, Value = ActivityJson.ChoicePayload("v:" + l[..3]) }).ToList() },
+        };
+
+        var message = Avrr.Bot.Channels.WhatsApp.WhatsAppSender.Build(WaId, activity);
+
+        var rows = message["interactive"]!["action"]!["sections"]![0]!["rows"]!.AsArray();
+        Assert.All(rows, r => Assert.True(r!["title"]!.GetValue<string>().Length <= 24));
+        Assert.Equal(labels[1], rows[1]!["description"]!.GetValue<string>());
+        Assert.True(rows[2]!["description"]!.GetValue<string>().Length <= 72);
+        Assert.Contains(labels[2], message["interactive"]!["body"]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    private async Task<T> CountAsync<T>(Func<AvrrDbContext, Task<T>> query)
+    {
+        await using var db = await _bot.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
+        return await query(db);
+    }
+}
