@@ -196,6 +196,30 @@ public sealed class TelegramChannelTests : IAsyncLifetime
         });
     }
 
+    [Fact]
+    public async Task A_message_in_a_conversation_a_counsellor_owns_goes_to_the_counsellor_not_the_bot()
+    {
+        using var bot = Bot();
+        var person = new TelegramPerson(_fake, 3003);
+        person.Types("hello");
+        await person.ReadsAsync(Content(bot).Text("lang.prompt", "en").Text);
+        await using (var db = await bot.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync())
+        {
+            await db.Conversations.Where(c => c.Id == "telegram:3003").ExecuteUpdateAsync(c => c.SetProperty(x => x.Owner, ConversationOwner.Counsellor));
+        }
+
+        person.Types("I need to talk to someone");
+        for (var i = 0; i < 100 && await InboxCountAsync(bot) < 2; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        await Task.Delay(1000);
+        Assert.Single(_fake.Sent, s => s.ChatId == 3003);
+        await using var check = await bot.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
+        Assert.Equal(2, await check.Activities.CountAsync(a => a.ConversationId == "telegram:3003" && a.Direction == ActivityDirection.In));
+    }
+
     private static async Task<int> InboxCountAsync(BotFactory bot)
     {
         await using var db = await bot.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Avrr.Bot.Tests.Infrastructure;
+using Avrr.Channels.Fakes.Telegram;
 
 namespace Avrr.Bot.Tests.Recovery;
 
@@ -17,7 +18,11 @@ public sealed class CrashRecoveryTests : IDisposable
 
     public CrashRecoveryTests() => Directory.CreateDirectory(_directory);
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
 
     [Fact]
     public async Task A_reply_committed_before_a_crash_is_delivered_after_restart()
@@ -49,7 +54,85 @@ public sealed class CrashRecoveryTests : IDisposable
         }
     }
 
-    private async Task<Process> StartBotAsync(int port, string? failpoint)
+    [Fact]
+    public async Task Twenty_telegram_replies_queued_when_the_process_is_killed_are_all_delivered_after_restart_in_order_and_once()
+    {
+        const string token = "777:crash-test-token";
+        const long chat = 8080;
+        await using var telegram = await TelegramFake.StartAsync(token);
+        var settings = new Dictionary<string, string>
+        {
+            ["Channels__Telegram__Token"] = token,
+            ["Channels__Telegram__ApiBaseUrl"] = telegram.ApiBaseUrl,
+            ["Channels__Telegram__PollTimeoutSeconds"] = "1",
+            ["Channels__Telegram__PerChatIntervalMilliseconds"] = "20",
+        };
+        var port = FreePort();
+
+        using (var doomed = await StartBotAsync(port, failpoint: null, settings))
+        {
+            // The platform throttles the chat: everything for it queues behind the first reply.
+            telegram.FailNext("sendMessage", 429, "Too Many Requests: retry after 4", retryAfter: 4, chatId: chat);
+            for (var i = 0; i < 20; i++)
+            {
+                telegram.UserSends(chat, $"message number {i}");
+            }
+
+            for (var attempt = 0; attempt < 200 && await QueuedAsync() < 20; attempt++)
+            {
+                await Task.Delay(100);
+            }
+
+            Assert.True(await QueuedAsync() >= 20, $"only {await QueuedAsync()} replies were queued");
+            doomed.Kill(entireProcessTree: true);
+            Assert.True(doomed.WaitForExit(TimeSpan.FromSeconds(20)));
+        }
+
+        var queued = await OutgoingTextsAsync();
+        Assert.Empty(telegram.Sent);
+
+        using var survivor = await StartBotAsync(port, failpoint: null, settings);
+        var sent = await telegram.WaitForSentAsync(chat, queued.Count, TimeSpan.FromSeconds(60));
+        await Task.Delay(1000);
+
+        Assert.Equal(queued, telegram.Sent.Where(s => s.ChatId == chat).Select(s => s.Text).Take(queued.Count).ToList());
+        Assert.Equal((await OutgoingTextsAsync()).Count, telegram.Sent.Count(s => s.ChatId == chat));
+        survivor.Kill(entireProcessTree: true);
+
+        async Task<int> QueuedAsync()
+        {
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_directory, "avrr.db")};Mode=ReadOnly");
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM activities WHERE direction = 1 AND delivery IN (1, 2)";
+            try
+            {
+                return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException)
+            {
+                return 0;
+            }
+        }
+
+        async Task<List<string>> OutgoingTextsAsync()
+        {
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_directory, "avrr.db")};Mode=ReadOnly;Pooling=False");
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT payload FROM activities WHERE direction = 1 ORDER BY seq";
+            var texts = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                texts.Add(JsonNode.Parse(reader.GetString(0))!["text"]!.GetValue<string>().Trim());
+            }
+
+            return texts;
+        }
+    }
+
+    private async Task<Process> StartBotAsync(int port, string? failpoint, IReadOnlyDictionary<string, string>? settings = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -67,6 +150,11 @@ public sealed class CrashRecoveryTests : IDisposable
         if (failpoint is not null)
         {
             start.Environment["Bot__Failpoint"] = failpoint;
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
         }
 
         var process = Process.Start(start)!;
