@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,7 @@ internal interface IAvrrEntityConfiguration<TEntity> : IEntityTypeConfiguration<
 /// The store's schema. The hot turn path does not go through EF (see <c>Turns/TurnSession</c>); EF owns the schema,
 /// the migrations and the colder queries. Staff accounts (ASP.NET Core Identity) live in the same database.
 /// </summary>
-public sealed class AvrrDbContext(DbContextOptions<AvrrDbContext> options) : IdentityDbContext<IdentityUser>(options)
+public sealed class AvrrDbContext(DbContextOptions<AvrrDbContext> options) : IdentityDbContext<IdentityUser>(options), IDataProtectionKeyContext
 {
     public DbSet<ConversationRecord> Conversations => Set<ConversationRecord>();
     public DbSet<InboxRecord> Inbox => Set<InboxRecord>();
@@ -23,6 +24,9 @@ public sealed class AvrrDbContext(DbContextOptions<AvrrDbContext> options) : Ide
     public DbSet<KnowledgeDraftRecord> KnowledgeDrafts => Set<KnowledgeDraftRecord>();
     public DbSet<AuditRecord> AuditLog => Set<AuditRecord>();
     public DbSet<ChannelContactRecord> ChannelContacts => Set<ChannelContactRecord>();
+
+    /// <summary>The keys that protect staff cookies and antiforgery tokens, shared by every instance.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Pinned, not taken from the host's Identity options, so that the hand-written migration always matches.</summary>
     protected override Version SchemaVersion => IdentitySchemaVersions.Version1;

@@ -1,5 +1,6 @@
 using Avrr.Bot.Hosting;
 using Avrr.Bot.Persistence;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,6 +25,8 @@ internal static class StaffSetup
     {
         // Identity's stores resolve the context per request; it comes from the same pool as everything else.
         builder.Services.AddScoped(services => services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContext());
+        // Cookies and antiforgery tokens must be readable by every instance and survive restarts: keys in the database.
+        builder.Services.AddDataProtection().SetApplicationName("Avrr.Bot").PersistKeysToDbContext<AvrrDbContext>();
         builder.Services.AddIdentity<IdentityUser, IdentityRole>(options =>
             {
                 // Long passphrases over composition rules (NIST SP 800-63B); lockout against guessing.

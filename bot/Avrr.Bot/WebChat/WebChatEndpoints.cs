@@ -43,7 +43,16 @@ internal static class WebChatEndpoints
             {
                 // Staff pages: no inline scripts, never cached (they show case and content data).
                 headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-                headers.CacheControl = "no-store";
+                // Set last, unless antiforgery already did (it sets its own no-cache, no-store on pages with forms).
+                context.Response.OnStarting(() =>
+                {
+                    if (!context.Response.Headers.ContainsKey("Cache-Control"))
+                    {
+                        context.Response.Headers.CacheControl = "no-store";
+                    }
+
+                    return Task.CompletedTask;
+                });
             }
             else if (context.Request.Path == "/" || context.Request.Path.StartsWithSegments("/index.html"))
             {

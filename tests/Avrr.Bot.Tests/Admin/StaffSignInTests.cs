@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Avrr.Bot.Cli;
+using Avrr.Bot.Persistence;
 using Avrr.Bot.Staff;
 using Avrr.Bot.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Avrr.Bot.Tests.Admin;
@@ -98,6 +100,32 @@ public sealed partial class StaffSignInTests : IDisposable
         var forged = await client.PostAsync(new Uri("/admin?handler=rollback", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["versionId"] = "1" }));
 
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_sign_in_on_one_instance_is_valid_on_another_sharing_the_database()
+    {
+        await StaffAccounts.AddAsync(_factory.Services, "admin@example.org");
+        using var first = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var page = await first.GetAsync(new Uri("/admin/login", UriKind.Relative));
+        var token = AntiforgeryField().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
+        var antiforgeryCookie = page.Headers.GetValues("Set-Cookie").First().Split(';')[0];
+        using var login = new HttpRequestMessage(HttpMethod.Post, "/admin/login")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["Email"] = "admin@example.org", ["Password"] = StaffAccounts.Password, ["__RequestVerificationToken"] = token }),
+        };
+        login.Headers.Add("Cookie", antiforgeryCookie);
+        var signedIn = await first.SendAsync(login);
+        var staffCookie = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("avrr.staff=", StringComparison.Ordinal)).Split(';')[0];
+
+        using var other = new BotFactory(_factory.DataDirectory);
+        using var second = other.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/admin");
+        request.Headers.Add("Cookie", staffCookie);
+
+        Assert.Equal(HttpStatusCode.OK, (await second.SendAsync(request)).StatusCode);
+        await using var db = await _factory.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
+        Assert.NotEmpty(await db.DataProtectionKeys.ToListAsync());
     }
 
     internal static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password)
