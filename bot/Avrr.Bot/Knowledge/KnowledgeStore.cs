@@ -401,8 +401,12 @@ public sealed class KnowledgeStore(
         var baseFiles = ContentSet.Deserialize((await db.KnowledgeVersions.AsNoTracking().FirstAsync(v => v.Id == draft.BaseVersionId, ct)).Files);
         var file = path ?? target;
         var text = change(ContentSet.Apply(baseFiles, changes));
-        if (text is not null && baseFiles.TryGetValue(file, out var original) && original.Replace("\r\n", "\n", StringComparison.Ordinal) == text.Replace("\r\n", "\n", StringComparison.Ordinal))
+        var unchanged = text is null
+            ? !baseFiles.ContainsKey(file)
+            : baseFiles.TryGetValue(file, out var original) && original.Replace("\r\n", "\n", StringComparison.Ordinal) == text.Replace("\r\n", "\n", StringComparison.Ordinal);
+        if (unchanged)
         {
+            // Back to the base version (or a new file removed again): no change left to publish.
             changes.Remove(file);
         }
         else

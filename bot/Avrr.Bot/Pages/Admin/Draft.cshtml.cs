@@ -19,6 +19,7 @@ public sealed class DraftModel(KnowledgeStore store) : PageModel
     public IReadOnlyList<FileDiff> Diff { get; private set; } = [];
     public IReadOnlyList<LanguageInfo> Languages { get; private set; } = [];
     public string? FileText { get; private set; }
+    public bool IsNewFile { get; private set; }
     public bool RequiresSecondApproval => store.RequiresSecondApproval;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
@@ -36,6 +37,9 @@ public sealed class DraftModel(KnowledgeStore store) : PageModel
 
     public async Task<IActionResult> OnPostSaveAsync(string path, string text, CancellationToken ct) =>
         await Act(() => store.SaveFileAsync(Id, path, text, AdminSetup.Actor(User), ct), $"Saved {path}.", $"?path={Uri.EscapeDataString(path)}");
+
+    public async Task<IActionResult> OnPostDeleteAsync(string path, CancellationToken ct) =>
+        await Act(() => store.SaveFileAsync(Id, path, null, AdminSetup.Actor(User), ct), $"Deleted {path} in this draft.");
 
     public async Task<IActionResult> OnPostPublishAsync(string? note, CancellationToken ct)
     {
@@ -72,7 +76,13 @@ public sealed class DraftModel(KnowledgeStore store) : PageModel
         Diff = KnowledgeStore.Diff(ContentSet.Deserialize(View.Base.Files), View.Files);
         Languages = KnowledgeLoader.Review(View.Files).Languages;
         FileText = Path is not null && View.Files.TryGetValue(Path, out var text) ? text : null;
-        if (FileText is null)
+        if (FileText is null && Path is not null && ContentSet.IsValidPath(Path))
+        {
+            // A path that does not exist yet: an empty editor creates it.
+            FileText = "";
+            IsNewFile = true;
+        }
+        else if (FileText is null)
         {
             Path = null;
         }
