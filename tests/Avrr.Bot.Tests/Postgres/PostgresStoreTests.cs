@@ -73,6 +73,34 @@ public sealed class PostgresStoreTests(PostgresServer server)
     }
 
     [PostgresFact]
+    public async Task The_telegram_outbox_delivers_in_order_with_a_throttled_chat_on_postgres()
+    {
+        await using var telegram = await Avrr.Channels.Fakes.Telegram.TelegramFake.StartAsync("55:pg-token");
+        using var factory = new BotFactory()
+            .With("Storage:Provider", "Postgres")
+            .With("ConnectionStrings:Avrr", await server.CreateDatabaseAsync())
+            .With("Channels:Telegram:Token", "55:pg-token")
+            .With("Channels:Telegram:ApiBaseUrl", telegram.ApiBaseUrl)
+            .With("Channels:Telegram:PollTimeoutSeconds", "1")
+            .With("Channels:Telegram:PerChatIntervalMilliseconds", "10");
+        factory.CreateClient().Dispose();
+        telegram.FailNext("sendMessage", 429, "Too Many Requests: retry after 1", retryAfter: 1, chatId: 10);
+
+        telegram.UserSends(10, "hello");
+        telegram.UserSends(10, "still there?");
+        var store = factory.Services.GetRequiredService<Avrr.Bot.Channels.OutboxStore>();
+        var sent = await telegram.WaitForSentAsync(10, 2, TimeSpan.FromSeconds(20));
+        await store.EnqueueAsync("telegram:10", new Avrr.Bot.Activities.Activity { Type = "message", Text = "A counsellor writes." }, default);
+        var all = await telegram.WaitForSentAsync(10, sent.Count + 1, TimeSpan.FromSeconds(20));
+
+        Assert.Equal("A counsellor writes.", all[^1].Text);
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
+        var outgoing = await db.Activities.Where(a => a.ConversationId == "telegram:10" && a.Direction == ActivityDirection.Out).OrderBy(a => a.Seq).ToListAsync();
+        Assert.All(outgoing, a => Assert.Equal(DeliveryStatus.Sent, a.Delivery));
+        Assert.Equal(outgoing.Count, telegram.Sent.Count(s => s.ChatId == 10));
+    }
+
+    [PostgresFact]
     public async Task Duplicate_and_concurrent_turns_behave_as_on_sqlite()
     {
         using var factory = await HostAsync();
