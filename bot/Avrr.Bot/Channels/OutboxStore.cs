@@ -85,12 +85,19 @@ public sealed class OutboxStore(StoreConnections connections, IFieldProtector pr
         await ExecuteAsync(sql, ct, [.. parameters, ("c", item.ConversationId), ("s", item.Seq)]);
         if (result is SendResult.Permanent { OptOut: true } blocked)
         {
-            // The person blocked the bot: nothing queued for them can be delivered, and nothing new should be tried.
-            // The version bump makes a turn running at the same moment reload instead of writing opted_out back.
-            await ExecuteAsync("UPDATE conversations SET opted_out = @t, version = version + 1 WHERE id = @c", ct, ("t", true), ("c", item.ConversationId));
-            await ExecuteAsync($"UPDATE activities SET delivery = {(int)DeliveryStatus.Failed}, next_attempt_at = NULL, last_error = @e WHERE conversation_id = @c AND direction = {Out} AND delivery IN ({Pending}, {Held})",
-                ct, ("e", Trim(blocked.Reason)), ("c", item.ConversationId));
+            await OptOutAsync(item.ConversationId, blocked.Reason, ct);
         }
+    }
+
+    /// <summary>
+    /// The person blocked the bot: nothing queued for them can be delivered, and nothing new should be tried. The
+    /// version bump makes a turn running at the same moment reload instead of writing opted_out back.
+    /// </summary>
+    public async Task OptOutAsync(string conversationId, string reason, CancellationToken ct)
+    {
+        await ExecuteAsync("UPDATE conversations SET opted_out = @t, version = version + 1 WHERE id = @c", ct, ("t", true), ("c", conversationId));
+        await ExecuteAsync($"UPDATE activities SET delivery = {(int)DeliveryStatus.Failed}, next_attempt_at = NULL, last_error = @e WHERE conversation_id = @c AND direction = {Out} AND delivery IN ({Pending}, {Held})",
+            ct, ("e", Trim(reason)), ("c", conversationId));
     }
 
     /// <summary>The person wrote: their window opens (WhatsApp) and whatever waited for it is due again.</summary>

@@ -220,6 +220,23 @@ public sealed class TelegramChannelTests : IAsyncLifetime
         Assert.Equal(2, await check.Activities.CountAsync(a => a.ConversationId == "telegram:3003" && a.Direction == ActivityDirection.In));
     }
 
+    [Fact]
+    public async Task Blocking_the_bot_marks_the_person_opted_out_at_once()
+    {
+        using var bot = Bot();
+        var person = new TelegramPerson(_fake, 4004);
+        person.Types("hello");
+        await person.ReadsAsync(Content(bot).Text("lang.prompt", "en").Text);
+
+        _fake.BlockBot(4004);
+        for (var i = 0; i < 100 && !await OptedOutAsync(bot, "telegram:4004"); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(await OptedOutAsync(bot, "telegram:4004"));
+    }
+
     private static async Task<int> InboxCountAsync(BotFactory bot)
     {
         await using var db = await bot.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();

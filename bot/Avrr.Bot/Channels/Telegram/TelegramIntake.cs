@@ -10,7 +10,7 @@ namespace Avrr.Bot.Channels.Telegram;
 /// One Telegram update into the durable inbox (deduplicated by chat and message id, or callback id), answered fast;
 /// the turn runs afterwards. Callback queries are always answered, and typing is shown while the turn runs.
 /// </summary>
-internal sealed partial class TelegramIntake(InboxIntake inbox, TelegramClient client, ChannelStatus status, TimeProvider time, ILogger<TelegramIntake> logger)
+internal sealed partial class TelegramIntake(InboxIntake inbox, OutboxStore outbox, TelegramClient client, ChannelStatus status, TimeProvider time, ILogger<TelegramIntake> logger)
 {
     /// <summary>Telegram's limits as the dialog shapes replies: 4096 characters, an inline keyboard (one button per row).</summary>
     public static ChannelCapabilities Capabilities { get; } = new(TelegramSender.MaxText, 24, true);
@@ -26,6 +26,13 @@ internal sealed partial class TelegramIntake(InboxIntake inbox, TelegramClient c
         if (update["callback_query"] is JsonObject callback)
         {
             return await AcceptCallbackAsync(callback, ct);
+        }
+
+        if (update["my_chat_member"]?["new_chat_member"]?["status"]?.GetValue<string>() == "kicked"
+            && update["my_chat_member"]?["chat"]?["id"]?.GetValue<long>() is { } blockedBy)
+        {
+            // The person blocked the bot: stop now rather than at the next failed send.
+            await outbox.OptOutAsync(ConversationId(blockedBy), "the person blocked the bot", ct);
         }
 
         return false;

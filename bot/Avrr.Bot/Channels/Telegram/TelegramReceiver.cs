@@ -20,7 +20,7 @@ internal sealed partial class TelegramReceiver(
 {
     public const string WebhookPath = "/channels/telegram";
     public const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";
-    private static readonly JsonArray AllowedUpdates = ["message", "callback_query"];
+    private static readonly JsonArray AllowedUpdates = ["message", "callback_query", "my_chat_member"];
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
