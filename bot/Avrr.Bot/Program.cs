@@ -11,7 +11,8 @@ if (CommandLine.TryRun(args, Console.Out, Console.Error) is { } exitCode)
 }
 
 // A staff command's own arguments are not configuration.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = UserCommands.Matches(args) ? [] : args, WebRootPath = WebRoot.Locate() });
+var command = UserCommands.Matches(args) || KnowledgeCommands.Matches(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = command ? [] : args, WebRootPath = WebRoot.Locate() });
 builder.UseWebRootFromBuild();
 builder.AddOperations();
 builder.AddAvrrStorage();
@@ -25,9 +26,11 @@ builder.AddAdmin();
 
 var app = builder.Build();
 await app.MigrateStorageAsync();
-if (UserCommands.Matches(args))
+if (command)
 {
-    return await UserCommands.RunAsync(app.Services, args, Console.In, Console.Out, Console.Error);
+    return UserCommands.Matches(args)
+        ? await UserCommands.RunAsync(app.Services, args, Console.In, Console.Out, Console.Error)
+        : await KnowledgeCommands.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
 app.UseWebChatPage();

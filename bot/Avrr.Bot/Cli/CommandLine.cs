@@ -9,6 +9,12 @@ internal static class CommandLine
     /// <returns>The exit code, or null when the arguments are not a command (start the host).</returns>
     public static int? TryRun(string[] args, TextWriter output, TextWriter error)
     {
+        if (KnowledgeCommands.Matches(args))
+        {
+            // Export and import need the store: they run after the host is built (Program.cs).
+            return null;
+        }
+
         if (args is not ["knowledge", "validate", ..])
         {
             return args is ["knowledge", ..] ? Usage(error) : null;
@@ -39,7 +45,7 @@ internal static class CommandLine
 
     private static int Usage(TextWriter error)
     {
-        error.WriteLine("usage: Avrr.Bot knowledge validate [path]");
+        error.WriteLine("usage: Avrr.Bot knowledge validate [path] | knowledge export <dir> [--version <label>] | knowledge import <dir>");
         return 2;
     }
 }

@@ -293,6 +293,12 @@ public sealed class KnowledgeStore(
             throw new KnowledgeEditException("The file is not a zip archive: " + ex.Message);
         }
 
+        return await ImportFilesAsync(files, actor, ct);
+    }
+
+    /// <summary>A file set in the content layout becomes a draft of its differences to the current version.</summary>
+    public async Task<long> ImportFilesAsync(IReadOnlyDictionary<string, string> files, string actor, CancellationToken ct)
+    {
         var current = ContentSet.Deserialize((await VersionAsync(published.CurrentId, ct)).Files);
         return await CreateDraftAsync($"Import of {files.Count} files", actor, ct, ContentSet.Changes(current, files));
     }
