@@ -50,11 +50,11 @@ public sealed class ShippedContentTests
     }
 
     [Fact]
-    public void The_learn_menu_offers_every_listed_article_in_order_with_a_fallback_where_untranslated()
+    public void The_learn_menu_offers_every_listed_article_in_order_in_the_language()
     {
         var articles = ShippedContent.Snapshot.LearnArticles("ar");
 
         Assert.Equal(["stages", "help", "voluntariness", "documents", "travel", "health", "minors"], articles.Select(a => a.Id));
-        Assert.All(articles.Take(3), a => Assert.Equal("ar", a.Language));
+        Assert.All(articles, a => Assert.Equal("ar", a.Language));
     }
 }
