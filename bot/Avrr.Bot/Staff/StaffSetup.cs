@@ -44,6 +44,8 @@ internal static class StaffSetup
             .AddEntityFrameworkStores<AvrrDbContext>()
             .AddDefaultTokenProviders();
 
+        // A changed password or removed role ends the other sessions within a minute, not after the default 30.
+        builder.Services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
         builder.Services.ConfigureApplicationCookie(options =>
         {
             options.Cookie.Name = "avrr.staff";

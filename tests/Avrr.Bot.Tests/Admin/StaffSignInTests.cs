@@ -128,6 +128,41 @@ public sealed partial class StaffSignInTests : IDisposable
         Assert.NotEmpty(await db.DataProtectionKeys.ToListAsync());
     }
 
+    [Fact]
+    public async Task Any_staff_member_changes_their_password_and_the_old_one_stops_working()
+    {
+        await StaffAccounts.AddAsync(_factory.Services, "counsellor@example.org", StaffRoles.Counsellor);
+        using var client = Client();
+        await SignInAsync(client, "counsellor@example.org", StaffAccounts.Password);
+        var page = await client.GetStringAsync(new Uri("/staff/account", UriKind.Relative));
+        Assert.Contains("Counsellor", page, StringComparison.Ordinal);
+        var token = AntiforgeryField().Match(page).Groups[1].Value;
+
+        var mismatch = await client.PostAsync(new Uri("/staff/account", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Current"] = StaffAccounts.Password,
+            ["New"] = "a brand new passphrase",
+            ["Repeat"] = "another passphrase!",
+            ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Contains("differ", await mismatch.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var changed = await client.PostAsync(new Uri("/staff/account", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Current"] = StaffAccounts.Password,
+            ["New"] = "a brand new passphrase",
+            ["Repeat"] = "a brand new passphrase",
+            ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+
+        using var fresh = Client();
+        Assert.Equal(HttpStatusCode.OK, (await SignInAsync(fresh, "counsellor@example.org", StaffAccounts.Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(fresh, "counsellor@example.org", "a brand new passphrase")).StatusCode);
+        using var anonymous = Client();
+        Assert.Equal(HttpStatusCode.Redirect, (await anonymous.GetAsync(new Uri("/staff/account", UriKind.Relative))).StatusCode);
+    }
+
     internal static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password)
     {
         var page = await client.GetStringAsync(new Uri("/admin/login", UriKind.Relative));
