@@ -47,7 +47,7 @@ internal static class ChannelSetup
         value is { Length: >= 1 and <= 256 } && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 
     /// <summary>A channel that is not configured: its rows wait (visible as backlog) until it is.</summary>
-    private sealed class DisabledSender(string channel) : IChannelSender
+    internal sealed class DisabledSender(string channel) : IChannelSender
     {
         public string Channel => channel;
 

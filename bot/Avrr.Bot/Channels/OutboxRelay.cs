@@ -35,8 +35,9 @@ internal sealed partial class OutboxRelay(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_senders.Count == 0)
+        if (_senders.Values.All(s => s is ChannelSetup.DisabledSender))
         {
+            // No push channel is configured: nothing to relay, and no reason to query the outbox every second.
             return;
         }
 

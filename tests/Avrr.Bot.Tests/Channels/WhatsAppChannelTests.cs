@@ -238,6 +238,24 @@ public sealed class WhatsAppChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_voice_note_gets_an_answer_not_silence()
+    {
+        await WritesAsync("Hello");
+        await ReadsAsync(S("lang.prompt"));
+        var wamid = $"wamid.test{_wamids++}";
+        _fake.UserMessaged(WaId, DateTimeOffset.UtcNow);
+        var body = Webhook.TextMessage(PhoneNumberId, WaId, wamid, "x", DateTimeOffset.UtcNow)
+            .Replace("\"type\":\"text\",\"text\":{\"body\":\"x\"}", "\"type\":\"audio\",\"audio\":{\"id\":\"123\",\"mime_type\":\"audio/ogg\"}", StringComparison.Ordinal);
+        Assert.Contains("\"audio\"", body, StringComparison.Ordinal);
+        var before = _fake.Sent.Count;
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(body, Webhook.Sign(body, AppSecret))).StatusCode);
+
+        await ReadsAsync(S("reprompt.choice"));
+        Assert.True(_fake.Sent.Count > before);
+    }
+
+    [Fact]
     public void Long_labels_are_shortened_in_list_rows_without_losing_information()
     {
         var labels = new[] { "Short", "A label that is longer than twenty-four characters", new string('x', 90) };

@@ -45,7 +45,8 @@ internal sealed partial class TelegramIntake(InboxIntake inbox, OutboxStore outb
             return false;
         }
 
-        var text = message["text"]?.GetValue<string>();
+        // Photos, voice notes, stickers: a placeholder the dialog answers, rather than silence.
+        var text = message["text"]?.GetValue<string>() ?? "[" + (message.Select(p => p.Key).FirstOrDefault(k => k is "photo" or "voice" or "audio" or "video" or "document" or "sticker" or "location" or "contact") ?? "message") + "]";
         string? start = null;
         if (text is not null && (text == "/start" || text.StartsWith("/start ", StringComparison.Ordinal)))
         {

@@ -202,8 +202,9 @@ internal sealed partial class WhatsAppWebhook(
             case "button":
                 return (message["button"]?["text"]?.GetValue<string>(), message["button"]?["payload"]?.GetValue<string>());
             default:
-                // Voice notes, pictures, locations: the dialog answers that it reads text.
-                return (null, null);
+                // Voice notes, pictures, locations: not silence, but something the dialog answers with a re-prompt
+                // (or, mid-menu, an offer of a person), so the person knows to write.
+                return ($"[{message["type"]?.GetValue<string>() ?? "message"}]", null);
         }
     }
 
