@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Avrr.Bot.Knowledge;
 using Avrr.Bot.Staff;
 using Microsoft.AspNetCore.Identity;
@@ -51,7 +50,7 @@ internal static class UserCommands
 
         if (password.Length == 0)
         {
-            password = Generate();
+            password = StaffPasswords.Generate();
             generated = true;
         }
 
@@ -111,13 +110,5 @@ internal static class UserCommands
 
         Console.WriteLine();
         return text.ToString();
-    }
-
-    /// <summary>Five groups of five from an unambiguous alphabet: about 120 bits, easy to type once.</summary>
-    private static string Generate()
-    {
-        const string alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
-        var groups = Enumerable.Range(0, 5).Select(_ => new string(Enumerable.Range(0, 5).Select(_ => alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)]).ToArray()));
-        return string.Join('-', groups);
     }
 }

@@ -163,6 +163,56 @@ public sealed partial class StaffSignInTests : IDisposable
         Assert.Equal(HttpStatusCode.Redirect, (await anonymous.GetAsync(new Uri("/staff/account", UriKind.Relative))).StatusCode);
     }
 
+    [Fact]
+    public async Task An_administrator_adds_locks_unlocks_and_resets_a_counsellor_in_the_admin()
+    {
+        await StaffAccounts.AddAsync(_factory.Services, "admin@example.org");
+        using var admin = Client();
+        await SignInAsync(admin, "admin@example.org", StaffAccounts.Password);
+
+        var added = await PostStaffAsync(admin, "add", new() { ["email"] = "new.counsellor@example.org", ["role"] = StaffRoles.Counsellor });
+        var password = Regex.Match(added, "shown only now: <code>([^<]+)</code>").Groups[1].Value;
+        Assert.True(password.Length >= 12, added[..Math.Min(added.Length, 400)]);
+        using (var counsellor = Client())
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(counsellor, "new.counsellor@example.org", password)).StatusCode);
+        }
+
+        var id = await UserIdAsync("new.counsellor@example.org");
+        await PostStaffAsync(admin, "lock", new() { ["id"] = id, ["locked"] = "true" });
+        using (var counsellor = Client())
+        {
+            Assert.Contains("locked", await (await SignInAsync(counsellor, "new.counsellor@example.org", password)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        await PostStaffAsync(admin, "lock", new() { ["id"] = id, ["locked"] = "false" });
+        var reset = await PostStaffAsync(admin, "reset", new() { ["id"] = id });
+        var second = Regex.Match(reset, "shown only now: <code>([^<]+)</code>").Groups[1].Value;
+        Assert.NotEqual(password, second);
+        using (var counsellor = Client())
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(counsellor, "new.counsellor@example.org", second)).StatusCode);
+        }
+
+        var self = await PostStaffAsync(admin, "lock", new() { ["id"] = await UserIdAsync("admin@example.org"), ["locked"] = "true" });
+        Assert.Contains("another staff member", self, StringComparison.Ordinal);
+    }
+
+    private async Task<string> UserIdAsync(string email)
+    {
+        await using var scope = _factory.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>().FindByEmailAsync(email))!.Id;
+    }
+
+    private static async Task<string> PostStaffAsync(HttpClient client, string handler, Dictionary<string, string> form)
+    {
+        var page = await client.GetStringAsync(new Uri("/admin/staff", UriKind.Relative));
+        form["__RequestVerificationToken"] = AntiforgeryField().Match(page).Groups[1].Value;
+        var response = await client.PostAsync(new Uri($"/admin/staff?handler={handler}", UriKind.Relative), new FormUrlEncodedContent(form));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
     internal static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password)
     {
         var page = await client.GetStringAsync(new Uri("/admin/login", UriKind.Relative));
