@@ -50,7 +50,7 @@ internal sealed partial class TelegramReceiver(
                 Log.WebhookSet(logger);
                 return;
             }
-            catch (Exception ex) when (ex is ChannelApiException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 Report(ex);
                 await Task.Delay(Delay(ex, attempt), time, ct);
@@ -89,8 +89,10 @@ internal sealed partial class TelegramReceiver(
 
                 failures = 0;
             }
-            catch (Exception ex) when (ex is ChannelApiException or HttpRequestException or TaskCanceledException or JsonException && !ct.IsCancellationRequested)
+            catch (Exception ex) when (!ct.IsCancellationRequested)
             {
+                // Any failure (the platform, the network, the store) is reported and retried; the offset is not
+                // advanced past an update that was not stored.
                 Report(ex);
                 await Task.Delay(Delay(ex, failures++), time, ct);
             }
