@@ -187,7 +187,9 @@ public sealed class TelegramChannelTests : IAsyncLifetime
 
         Assert.True(await OptedOutAsync(bot, "telegram:2002"));
         await Task.Delay(1500);
-        Assert.Single(_fake.Requests, r => r.Method == "sendMessage");
+        // Telegram also reports the block as an update: depending on which arrives first, the reply is refused (403)
+        // or never tried. Either way nothing is retried.
+        Assert.True(_fake.Requests.Count(r => r.Method == "sendMessage") <= 1);
         await using var db = await bot.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
         Assert.All(await db.Activities.Where(a => a.ConversationId == "telegram:2002" && a.Direction == ActivityDirection.Out).ToListAsync(), a =>
         {
