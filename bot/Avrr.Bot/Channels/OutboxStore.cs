@@ -186,10 +186,7 @@ public sealed class OutboxStore(StoreConnections connections, IFieldProtector pr
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
+            command.AddParameter(name, value);
         }
 
         return command;

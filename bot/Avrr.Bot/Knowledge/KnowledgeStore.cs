@@ -95,14 +95,14 @@ public sealed class KnowledgeStore(
     public Task SetStringAsync(long draftId, string language, string key, string text, bool reviewed, string actor, CancellationToken ct) =>
         ChangeAsync(draftId, actor, reviewed ? "translation.review" : "string.edit", $"strings/{language}.yaml#{key}", files =>
         {
-            var source = Source(files);
+            var review = KnowledgeLoader.Review(files);
             var path = $"strings/{language}.yaml";
-            if (language == source.Language)
+            if (language == review.SourceLanguage)
             {
                 return ContentFiles.SetString(files.GetValueOrDefault(path), language, key, text, null, reviewed: true);
             }
 
-            var original = source.Review.Entries.FirstOrDefault(e => e.Kind == ReviewEntryKind.UiString && e.Key == key)
+            var original = review.Entries.FirstOrDefault(e => e.Kind == ReviewEntryKind.UiString && e.Key == key)
                 ?? throw new KnowledgeEditException($"'{key}' is not a string of the source language.");
             return ContentFiles.SetString(files.GetValueOrDefault(path), language, key, text, original.SourceHash, reviewed);
         }, ct, path: $"strings/{language}.yaml");
@@ -439,12 +439,6 @@ public sealed class KnowledgeStore(
         return draft.Status is DraftStatus.Open or DraftStatus.AwaitingApproval
             ? draft
             : throw new KnowledgeEditException($"Draft {draftId} is {draft.Status.ToString().ToLowerInvariant()} and can no longer be changed.");
-    }
-
-    private static (string Language, ContentReview Review) Source(IReadOnlyDictionary<string, string> files)
-    {
-        var review = KnowledgeLoader.Review(files);
-        return (review.SourceLanguage, review);
     }
 
     private void Audit(AvrrDbContext db, string actor, string action, string target, string? detail) =>

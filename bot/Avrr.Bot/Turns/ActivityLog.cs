@@ -13,9 +13,9 @@ public sealed class ActivityLog(StoreConnections connections, IFieldProtector pr
         await using var connection = await connections.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT seq, direction, payload FROM activities WHERE conversation_id = @id AND seq > @after ORDER BY seq LIMIT @max";
-        Add(command, "id", conversationId);
-        Add(command, "after", afterSeq);
-        Add(command, "max", max);
+        command.AddParameter("id", conversationId);
+        command.AddParameter("after", afterSeq);
+        command.AddParameter("max", max);
         var result = new List<LoggedActivity>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -32,7 +32,7 @@ public sealed class ActivityLog(StoreConnections connections, IFieldProtector pr
         await using var connection = await connections.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT next_seq FROM conversations WHERE id = @id";
-        Add(command, "id", conversationId);
+        command.AddParameter("id", conversationId);
         var value = await command.ExecuteScalarAsync(ct);
         return value is null or DBNull ? -1 : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) - 1;
     }
@@ -42,15 +42,7 @@ public sealed class ActivityLog(StoreConnections connections, IFieldProtector pr
         await using var connection = await connections.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT 1 FROM conversations WHERE id = @id";
-        Add(command, "id", conversationId);
+        command.AddParameter("id", conversationId);
         return await command.ExecuteScalarAsync(ct) is not null;
-    }
-
-    private static void Add(System.Data.Common.DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }

@@ -30,11 +30,11 @@ internal sealed class InboxIntake(StoreConnections connections, IFieldProtector 
         await using var connection = await connections.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO inbox (channel, external_id, conversation_id, received_at, status, payload) VALUES (@channel, @external_id, @conversation_id, @received_at, 1, @payload) ON CONFLICT (channel, external_id) DO NOTHING";
-        AddParameter(command, "channel", message.Channel);
-        AddParameter(command, "external_id", message.ExternalId);
-        AddParameter(command, "conversation_id", message.ConversationId);
-        AddParameter(command, "received_at", time.GetUtcNow().ToUnixTimeMilliseconds());
-        AddParameter(command, "payload", payload);
+        command.AddParameter("channel", message.Channel);
+        command.AddParameter("external_id", message.ExternalId);
+        command.AddParameter("conversation_id", message.ConversationId);
+        command.AddParameter("received_at", time.GetUtcNow().ToUnixTimeMilliseconds());
+        command.AddParameter("payload", payload);
         var inserted = await command.ExecuteNonQueryAsync(ct) == 1;
         if (inserted)
         {
@@ -53,14 +53,6 @@ internal sealed class InboxIntake(StoreConnections connections, IFieldProtector 
         new ChannelCapabilities(envelope.MaxTextLength, envelope.MaxChoices, envelope.SupportsChoices),
         envelope.Delivery,
         envelope.StartParameter);
-
-    private static void AddParameter(System.Data.Common.DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 }
 
 internal sealed record PendingEnvelope(

@@ -84,10 +84,7 @@ internal sealed partial class InboxWorker(
         await using var connection = await connections.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE inbox SET status = 2 WHERE id = @id AND status = 1";
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "id";
-        parameter.Value = inboxId;
-        command.Parameters.Add(parameter);
+        command.AddParameter("id", inboxId);
         await command.ExecuteNonQueryAsync(ct);
     }
 

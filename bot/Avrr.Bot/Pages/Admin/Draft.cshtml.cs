@@ -43,9 +43,9 @@ public sealed class DraftModel(KnowledgeStore store) : PageModel
 
     public async Task<IActionResult> OnPostPublishAsync(string? note, CancellationToken ct)
     {
-        KnowledgeVersionRecordHolder holder = new();
-        return await Act(async () => holder.Version = await store.PublishAsync(Id, AdminSetup.Actor(User), string.IsNullOrWhiteSpace(note) ? null : note.Trim(), ct),
-            () => holder.Version is { } version ? $"Published as version {version.Label}. New conversations use it now." : "Submitted: another administrator must approve it before it is published.");
+        Persistence.KnowledgeVersionRecord? published = null;
+        return await Act(async () => published = await store.PublishAsync(Id, AdminSetup.Actor(User), string.IsNullOrWhiteSpace(note) ? null : note.Trim(), ct),
+            () => published is { } version ? $"Published as version {version.Label}. New conversations use it now." : "Submitted: another administrator must approve it before it is published.");
     }
 
     public async Task<IActionResult> OnPostDiscardAsync(CancellationToken ct) =>
@@ -86,10 +86,5 @@ public sealed class DraftModel(KnowledgeStore store) : PageModel
         {
             Path = null;
         }
-    }
-
-    private sealed class KnowledgeVersionRecordHolder
-    {
-        public Persistence.KnowledgeVersionRecord? Version { get; set; }
     }
 }
