@@ -2,6 +2,7 @@ using Avrr.Bot.Admin;
 using Avrr.Bot.Channels;
 using Avrr.Bot.Cli;
 using Avrr.Bot.Hosting;
+using Avrr.Bot.Privacy;
 using Avrr.Bot.Staff;
 using Avrr.Bot.WebChat;
 
@@ -16,6 +17,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = co
 builder.UseWebRootFromBuild();
 builder.AddOperations();
 builder.AddAvrrStorage();
+builder.AddPrivacy();
 builder.AddTurnPipeline();
 builder.AddConversationEngine();
 builder.AddDirectLine();

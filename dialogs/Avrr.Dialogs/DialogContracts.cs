@@ -19,7 +19,20 @@ public sealed record TurnInput(
     string? ChannelLocale,
     ChannelCapabilities Capabilities,
     DateTimeOffset Now,
-    string? StartParameter = null);
+    string? StartParameter = null)
+{
+    /// <summary>The channel's name (<c>directline</c>, <c>telegram</c>, <c>whatsapp</c>): "my data" names the address kept for it.</summary>
+    public string Channel { get; init; } = "";
+
+    /// <summary>Where the person's request for a counsellor stands, as the host knows it.</summary>
+    public CaseStatus Case { get; init; }
+}
+
+/// <summary>
+/// Where a request for a counsellor stands. While a counsellor owns the conversation the engine answers only what
+/// must work in every state (stop, delete my data) and leaves everything else to the counsellor.
+/// </summary>
+public enum CaseStatus { None, Waiting, WithCounsellor }
 
 /// <summary>A choice offered with a reply: <c>Value</c> comes back as <see cref="TurnInput.Value"/> when pressed.</summary>
 public sealed record ReplyChoice(string Value, string Title);
@@ -42,7 +55,19 @@ public sealed record EraseRequested : DialogSignal;
 public sealed record OptedOut : DialogSignal;
 
 /// <summary>The outcome of one turn: the state to store (compact JSON), the replies and the signals.</summary>
-public sealed record TurnResult(string State, IReadOnlyList<Reply> Replies, IReadOnlyList<DialogSignal> Signals);
+/// <param name="KeepTranscript">
+/// Whether the person agreed that what they write is kept. Without it the host keeps messages only until they are
+/// delivered, and stores no free text.
+/// </param>
+public sealed record TurnResult(string State, IReadOnlyList<Reply> Replies, IReadOnlyList<DialogSignal> Signals, bool KeepTranscript);
+
+/// <summary>What the host keeps and for how long, so the privacy notice always says what the settings do.</summary>
+/// <param name="ConversationDays">Days after the last message that a conversation is kept.</param>
+/// <param name="ClosedCaseDays">Days after a case closes that its summary is kept.</param>
+public sealed record DataTerms(int ConversationDays, int ClosedCaseDays)
+{
+    public static DataTerms Default { get; } = new(30, 180);
+}
 
 /// <summary>Runs one turn. Implementations are stateless singletons; all per-person state is in <c>state</c>.</summary>
 public interface IDialogEngine

@@ -25,11 +25,37 @@ internal static class ContentChecks
             return;
         }
 
+        CheckRequiredPlaceholders(source, model.SourceLanguage, diagnostics);
         CheckTranslations(model, source, declared, diagnostics);
         CheckReferences(model, source, diagnostics);
         CheckRulesAndReachability(model, diagnostics);
         CheckArticles(model, declared, diagnostics);
     }
+
+    /// <summary>
+    /// Texts that state how long data is kept must take the periods from the host's settings, never write a number:
+    /// the notice and the retention sweep then cannot disagree.
+    /// </summary>
+    private static readonly (string Key, string[] Placeholders)[] RequiredPlaceholders =
+    [
+        ("consent.short", ["retention_days"]),
+        ("consent.full", ["retention_days", "case_retention_days"]),
+        ("data.item_messages", ["retention_days"]),
+    ];
+
+    private static void CheckRequiredPlaceholders(Dictionary<string, TranslatedString> source, string language, List<ContentDiagnostic> diagnostics)
+    {
+        foreach (var (key, required) in RequiredPlaceholders)
+        {
+            if (source.TryGetValue(key, out var entry) && required.FirstOrDefault(p => !Placeholders(entry.Text).Contains(p)) is { } missing)
+            {
+                diagnostics.Add(new ContentDiagnostic($"strings/{language}.yaml", entry.Line, $"string '{key}' must say the period with {{{missing}}} (from the Privacy:Retention settings), not a number"));
+            }
+        }
+    }
+
+    internal static HashSet<string> Placeholders(string text) =>
+        System.Text.RegularExpressions.Regex.Matches(text, @"\{([a-z_]+)\}").Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
 
     private static void CheckTranslations(ContentModel model, Dictionary<string, TranslatedString> source, HashSet<string> declared, List<ContentDiagnostic> diagnostics)
     {
@@ -62,6 +88,11 @@ internal static class ContentChecks
                 else if (translation.SourceHash != KnowledgeLoader.SourceHash(original.Text))
                 {
                     diagnostics.Add(new ContentDiagnostic(file, translation.Line, $"string '{key}' is stale: its source text changed since it was translated", severity));
+                }
+                else if (!Placeholders(translation.Text).SetEquals(Placeholders(original.Text)))
+                {
+                    // A lost {placeholder} shows the person a gap; an invented one shows them the braces.
+                    diagnostics.Add(new ContentDiagnostic(file, translation.Line, $"string '{key}' must use the placeholders of its source: {string.Join(", ", Placeholders(original.Text).Order(StringComparer.Ordinal).Select(p => "{" + p + "}"))}"));
                 }
             }
 

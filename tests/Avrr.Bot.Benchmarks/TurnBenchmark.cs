@@ -4,6 +4,7 @@ using System.Text.Json;
 using Avrr.Bot.Activities;
 using Avrr.Bot.Hosting;
 using Avrr.Bot.Persistence;
+using Avrr.Bot.Privacy;
 using Avrr.Bot.Turns;
 using Avrr.Dialogs;
 using Microsoft.AspNetCore.Builder;
@@ -40,6 +41,7 @@ internal static class TurnBenchmark
         ]);
         builder.Logging.ClearProviders();
         builder.AddAvrrStorage();
+        builder.AddPrivacy();
         builder.AddTurnPipeline();
         builder.AddConversationEngine();
         await using var app = builder.Build();
@@ -57,7 +59,7 @@ internal static class TurnBenchmark
             var n = productCounter++;
             var activity = new Activity { Type = ActivityTypes.Message, Text = (n % 3) switch { 0 => "1", 1 => "menu", _ => "hello" }, From = new ChannelAccount { Id = "u", Role = RoleTypes.User }, Locale = "en-US" };
             await pipeline.ProcessAsync(
-                new InboundMessage("bench", "p" + n.ToString(CultureInfo.InvariantCulture), "c" + (n % options.Conversations).ToString(CultureInfo.InvariantCulture), "u", activity, ChannelCapabilities.WebChat, DeliveryMode.Pull),
+                new InboundMessage("bench", "p" + n.ToString(CultureInfo.InvariantCulture), "c" + (n % options.Conversations).ToString(CultureInfo.InvariantCulture), activity, ChannelCapabilities.WebChat, DeliveryMode.Pull),
                 CancellationToken.None);
         }
 

@@ -19,11 +19,17 @@ internal sealed class Transcript(string channelLocale = "en-US", ChannelCapabili
 
     public string? State { get; private set; }
 
-    public TurnResult Last { get; private set; } = new(null!, [], []);
+    public TurnResult Last { get; private set; } = new(null!, [], [], false);
 
     public List<DialogSignal> Signals { get; } = [];
 
     public string Language { get; set; } = "en";
+
+    /// <summary>The channel the host names (what "my data" says is kept for it).</summary>
+    public string Channel { get; set; } = "directline";
+
+    /// <summary>Where the request for a counsellor stands, as the host would say on the next turns.</summary>
+    public CaseStatus Case { get; set; }
 
     public Transcript Join() => Run(null, null);
 
@@ -36,7 +42,7 @@ internal sealed class Transcript(string channelLocale = "en-US", ChannelCapabili
 
     private Transcript Run(string? text, string? value, string? start = null)
     {
-        Last = Engine.Run(State, new TurnInput(text, value, channelLocale, capabilities ?? ChannelCapabilities.WebChat, Began.AddMinutes(_turns++), start));
+        Last = Engine.Run(State, new TurnInput(text, value, channelLocale, capabilities ?? ChannelCapabilities.WebChat, Began.AddMinutes(_turns++), start) { Channel = Channel, Case = Case });
         State = Last.State;
         Signals.AddRange(Last.Signals);
         return this;
@@ -46,8 +52,21 @@ internal sealed class Transcript(string channelLocale = "en-US", ChannelCapabili
 
     public IReadOnlyList<ReplyChoice> Choices => Last.Replies.Count == 0 ? [] : Last.Replies[^1].Choices;
 
-    public string S(string key, params (string Name, string Value)[] args) =>
-        Knowledge.Current.Text(key, Language, args.Length == 0 ? null : args.ToDictionary(a => a.Name, a => a.Value)).Text;
+    /// <summary>The string as the engine says it: with its arguments and the retention periods of <see cref="DataTerms.Default"/>.</summary>
+    public string S(string key, params (string Name, string Value)[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["retention_days"] = DataTerms.Default.ConversationDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["case_retention_days"] = DataTerms.Default.ClosedCaseDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (name, value) in args)
+        {
+            values[name] = value;
+        }
+
+        return Knowledge.Current.Text(key, Language, values).Text;
+    }
 
     /// <summary>Asserts the reply contains the string <paramref name="key"/> in the transcript's language.</summary>
     public Transcript Says(string key, params (string Name, string Value)[] args)

@@ -44,9 +44,9 @@ public sealed class ShippedContentTests
     [Fact]
     public void Placeholders_are_filled()
     {
-        var text = ShippedContent.Snapshot.Text("data.item_answers", "en", new Dictionary<string, string> { ["count"] = "3" });
+        var text = ShippedContent.Snapshot.Text("data.item_answers", "en", new Dictionary<string, string> { ["answers"] = "Germany" });
 
-        Assert.Equal("answers given: 3", text.Text);
+        Assert.Equal("your answers: Germany", text.Text);
     }
 
     [Fact]

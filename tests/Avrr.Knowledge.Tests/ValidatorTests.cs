@@ -52,6 +52,30 @@ public sealed class ValidatorTests
     }
 
     [Fact]
+    public void A_retention_period_written_as_a_number_instead_of_from_the_settings()
+    {
+        var files = Shipped();
+        Edit(files, "strings/en.yaml", "kept for {retention_days} days at most", "kept for 30 days at most");
+
+        var errors = Errors(files).Select(e => e.ToString()).ToList();
+
+        Assert.Contains(errors, e => e.StartsWith("strings/en.yaml:", StringComparison.Ordinal) && e.Contains("'consent.short' must say the period with {retention_days}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_translation_that_loses_or_invents_a_placeholder()
+    {
+        var files = Shipped();
+        Edit(files, "strings/fr.yaml", "Elles sont gardées {retention_days} jours", "Elles sont gardées 30 jours");
+        Edit(files, "strings/de.yaml", "Ihre Sprache ({language})", "Ihre Sprache ({sprache})");
+
+        var errors = Errors(files).Select(e => e.ToString()).ToList();
+
+        Assert.Contains(errors, e => e.StartsWith("strings/fr.yaml:", StringComparison.Ordinal) && e.Contains("'consent.short' must use the placeholders of its source: {retention_days}", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("strings/de.yaml:", StringComparison.Ordinal) && e.Contains("'data.item_language' must use the placeholders of its source: {language}", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Missing_translation_in_a_complete_language()
     {
         var files = Shipped();

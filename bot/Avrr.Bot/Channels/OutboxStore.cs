@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Avrr.Bot.Activities;
 using Avrr.Bot.Persistence;
+using Avrr.Bot.Privacy;
 using Avrr.Bot.Turns;
 
 namespace Avrr.Bot.Channels;
@@ -10,7 +11,7 @@ namespace Avrr.Bot.Channels;
 /// across instances, results, the WhatsApp window per contact, and platform status reports. Portable SQL for SQLite
 /// and PostgreSQL, like the turn's.
 /// </summary>
-public sealed class OutboxStore(StoreConnections connections, IFieldProtector protector, TimeProvider time, ConversationEvents events)
+public sealed class OutboxStore(StoreConnections connections, KeyRing keys, BlindIndex index, ConversationDirectory directory, TimeProvider time, ConversationEvents events)
 {
     /// <summary>How long a claimed row is reserved for the instance sending it; after a crash it becomes due again.</summary>
     public static readonly TimeSpan ClaimLease = TimeSpan.FromSeconds(60);
@@ -25,7 +26,7 @@ public sealed class OutboxStore(StoreConnections connections, IFieldProtector pr
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await connections.OpenAsync(ct);
         await using var command = Command(connection, $"""
-            SELECT a.conversation_id, a.seq, a.payload, a.attempts, c.channel, c.channel_address
+            SELECT a.conversation_id, a.seq, a.payload, a.attempts, c.channel, c.channel_address, c.data_key
             FROM activities a JOIN conversations c ON c.id = a.conversation_id
             WHERE a.direction = {Out} AND a.delivery IN ({Pending}, {Sending})
               AND (a.next_attempt_at IS NULL OR a.next_attempt_at <= @now)
@@ -39,8 +40,17 @@ public sealed class OutboxStore(StoreConnections connections, IFieldProtector pr
         while (await reader.ReadAsync(ct))
         {
             var conversationId = reader.GetString(0);
-            var activity = ActivityJson.Deserialize(protector.Unprotect(conversationId, reader.GetString(2))) ?? new Activity();
-            items.Add(new OutboxItem(reader.GetString(4), conversationId, reader.GetInt64(1), reader.GetString(5), activity, reader.GetInt32(3)));
+            var seq = reader.GetInt64(1);
+            if (reader.IsDBNull(5) || reader.IsDBNull(6))
+            {
+                // A push conversation without an address cannot be answered (it never had one, or it was shredded).
+                continue;
+            }
+
+            using var key = keys.OpenPersonKey(conversationId, (byte[])reader.GetValue(6));
+            var activity = ActivityJson.Deserialize(key.Open(SealedField.Activity, seq, (byte[])reader.GetValue(2))) ?? new Activity();
+            var address = key.OpenString(SealedField.ChannelAddress, 0, (byte[])reader.GetValue(5));
+            items.Add(new OutboxItem(reader.GetString(4), conversationId, seq, address, activity, reader.GetInt32(3)));
         }
 
         return items;
@@ -70,7 +80,7 @@ public sealed class OutboxStore(StoreConnections connections, IFieldProtector pr
         var (sql, parameters) = result switch
         {
             SendResult.Sent sent => ($"UPDATE activities SET delivery = {(int)DeliveryStatus.Sent}, attempts = attempts + 1, next_attempt_at = NULL, last_error = NULL, external_message_id = @x WHERE conversation_id = @c AND seq = @s",
-                new (string, object?)[] { ("x", sent.ExternalId) }),
+                new (string, object?)[] { ("x", sent.ExternalId is null ? null : index.Hash(item.Channel, sent.ExternalId)) }),
             SendResult.Held held => ($"UPDATE activities SET delivery = {Held}, next_attempt_at = NULL, last_error = @e WHERE conversation_id = @c AND seq = @s",
                 [("e", Trim(held.Reason))]),
             SendResult.Permanent permanent => ($"UPDATE activities SET delivery = {(int)DeliveryStatus.Failed}, attempts = attempts + 1, next_attempt_at = NULL, last_error = @e WHERE conversation_id = @c AND seq = @s",
@@ -87,6 +97,38 @@ public sealed class OutboxStore(StoreConnections connections, IFieldProtector pr
         {
             await OptOutAsync(item.ConversationId, blocked.Reason, ct);
         }
+
+        if (result is SendResult.Sent or SendResult.Permanent)
+        {
+            await DropDeliveredAsync(item.ConversationId, ct);
+        }
+    }
+
+    /// <summary>
+    /// What was kept only for delivery goes once delivered: messages of a conversation without consent, and an erased
+    /// conversation (its receipt, its address and its window) once nothing is left to send.
+    /// </summary>
+    private async Task DropDeliveredAsync(string conversationId, CancellationToken ct)
+    {
+        await ExecuteAsync($"DELETE FROM activities WHERE conversation_id = @c AND expires_at IS NOT NULL AND delivery NOT IN ({Pending}, {Sending}, {Held})", ct, ("c", conversationId));
+        await using var connection = await connections.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var erased = Command(connection, $"""
+            DELETE FROM conversations WHERE id = @c AND erased_at IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM activities WHERE conversation_id = @c AND direction = {Out} AND delivery IN ({Pending}, {Sending}, {Held}))
+            """, ("c", conversationId));
+        erased.Transaction = transaction;
+        if (await erased.ExecuteNonQueryAsync(ct) == 1)
+        {
+            foreach (var table in new[] { "activities", "channel_contacts" })
+            {
+                await using var rest = Command(connection, $"DELETE FROM {table} WHERE conversation_id = @c", ("c", conversationId));
+                rest.Transaction = transaction;
+                await rest.ExecuteNonQueryAsync(ct);
+            }
+        }
+
+        await transaction.CommitAsync(ct);
     }
 
     /// <summary>
@@ -98,6 +140,21 @@ public sealed class OutboxStore(StoreConnections connections, IFieldProtector pr
         await ExecuteAsync("UPDATE conversations SET opted_out = @t, version = version + 1 WHERE id = @c", ct, ("t", true), ("c", conversationId));
         await ExecuteAsync($"UPDATE activities SET delivery = {(int)DeliveryStatus.Failed}, next_attempt_at = NULL, last_error = @e WHERE conversation_id = @c AND direction = {Out} AND delivery IN ({Pending}, {Held})",
             ct, ("e", Trim(reason)), ("c", conversationId));
+    }
+
+    /// <summary>The person behind a platform address blocked the bot (reported before any send failed).</summary>
+    public async Task OptOutAddressAsync(string channel, string address, string reason, CancellationToken ct)
+    {
+        string? conversationId;
+        await using (var connection = await connections.OpenAsync(ct))
+        {
+            conversationId = await directory.FindAsync(connection, channel, address, ct);
+        }
+
+        if (conversationId is not null)
+        {
+            await OptOutAsync(conversationId, reason, ct);
+        }
     }
 
     /// <summary>The person wrote: their window opens (WhatsApp) and whatever waited for it is due again.</summary>
@@ -132,11 +189,11 @@ public sealed class OutboxStore(StoreConnections connections, IFieldProtector pr
         ExecuteAsync("UPDATE channel_contacts SET template_sent_at = @at WHERE conversation_id = @c", ct, ("at", time.GetUtcNow().ToUnixTimeMilliseconds()), ("c", conversationId));
 
     /// <summary>Applies a platform status report as a monotonic maximum (reports arrive out of order).</summary>
-    public async Task StatusAsync(string externalId, DeliveryStatus status, string? error, CancellationToken ct)
+    public async Task StatusAsync(string channel, string externalId, DeliveryStatus status, string? error, CancellationToken ct)
     {
         static int Rank(DeliveryStatus s) => s switch { DeliveryStatus.Sent => 1, DeliveryStatus.Delivered => 2, DeliveryStatus.Read => 3, DeliveryStatus.Failed => 4, _ => 0 };
         await using var connection = await connections.OpenAsync(ct);
-        await using var select = Command(connection, "SELECT conversation_id, seq, delivery FROM activities WHERE external_message_id = @x", ("x", externalId));
+        await using var select = Command(connection, "SELECT conversation_id, seq, delivery FROM activities WHERE external_message_id = @x", ("x", index.Hash(channel, externalId)));
         var rows = new List<(string, long, DeliveryStatus)>();
         await using (var reader = await select.ExecuteReaderAsync(ct))
         {
@@ -158,14 +215,32 @@ public sealed class OutboxStore(StoreConnections connections, IFieldProtector pr
     {
         await using var connection = await connections.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using var next = Command(connection, "UPDATE conversations SET next_seq = next_seq + 1, version = version + 1, updated_at = @now WHERE id = @c RETURNING next_seq",
+        await using var next = Command(connection, "UPDATE conversations SET next_seq = next_seq + 1, version = version + 1, updated_at = @now WHERE id = @c RETURNING next_seq, data_key",
             ("now", time.GetUtcNow().ToUnixTimeMilliseconds()), ("c", conversationId));
         next.Transaction = transaction;
-        var seq = Convert.ToInt64(await next.ExecuteScalarAsync(ct) ?? throw new InvalidOperationException($"No conversation {conversationId}."), System.Globalization.CultureInfo.InvariantCulture) - 1;
+        long seq;
+        byte[] wrapped;
+        await using (var reader = await next.ExecuteReaderAsync(ct))
+        {
+            if (!await reader.ReadAsync(ct))
+            {
+                throw new InvalidOperationException($"No conversation {conversationId}.");
+            }
+
+            seq = reader.GetInt64(0) - 1;
+            wrapped = (byte[])reader.GetValue(1);
+        }
+
         activity.Id = StoredActivity.IdFor(conversationId, seq);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        byte[] payload;
+        using (var key = keys.OpenPersonKey(conversationId, wrapped))
+        {
+            payload = key.Seal(SealedField.Activity, seq, ActivityJson.SerializeToUtf8(activity));
+        }
+
         await using var insert = Command(connection, $"INSERT INTO activities (conversation_id, seq, direction, payload, created_at, delivery, attempts, next_attempt_at) VALUES (@c, @s, {Out}, @p, @now, {Pending}, 0, @now)",
-            ("c", conversationId), ("s", seq), ("p", protector.Protect(conversationId, ActivityJson.Serialize(activity))), ("now", now));
+            ("c", conversationId), ("s", seq), ("p", payload), ("now", now));
         insert.Transaction = transaction;
         await insert.ExecuteNonQueryAsync(ct);
         await transaction.CommitAsync(ct);

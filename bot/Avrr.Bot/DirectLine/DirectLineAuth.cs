@@ -1,10 +1,7 @@
 namespace Avrr.Bot.DirectLine;
 
 /// <summary>Who is calling: the holder of the master secret, or the holder of one conversation's token.</summary>
-internal sealed record DirectLineCaller(bool IsSecret, DirectLineGrant? Grant, string? PresentedToken)
-{
-    public bool MayAccess(string conversationId) => IsSecret || string.Equals(Grant?.ConversationId, conversationId, StringComparison.Ordinal);
-}
+internal sealed record DirectLineCaller(bool IsSecret, DirectLineGrant? Grant, string? PresentedToken);
 
 internal static class DirectLineAuth
 {

@@ -25,9 +25,9 @@ internal static partial class DirectLineEndpoints
         dl.MapGet("/conversations/{conversationId}", Reconnect);
         dl.MapGet("/conversations/{conversationId}/activities", GetActivities);
         dl.MapPost("/conversations/{conversationId}/activities", PostActivity);
-        dl.MapPost("/conversations/{conversationId}/upload", (HttpRequest request, DirectLineSecret secret, DirectLineTokens tokens) =>
+        dl.MapPost("/conversations/{conversationId}/upload", async (string conversationId, HttpContext context, DirectLineSecret secret, DirectLineTokens tokens, ActivityLog log) =>
         {
-            var (_, error) = DirectLineAuth.Authenticate(request, secret, tokens);
+            var (_, error) = await AuthorizeAsync(conversationId, context, secret, tokens, log);
             return error ?? DirectLineErrors.BadArgument("File uploads are not enabled on this bot.");
         });
         dl.MapGet("/conversations/{conversationId}/stream", DirectLineStream.AcceptAsync);
@@ -35,7 +35,7 @@ internal static partial class DirectLineEndpoints
         return app;
     }
 
-    internal static string NewConversationId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    internal static string NewConversationId() => ConversationDirectory.NewConversationId();
 
     internal static string NewUserId() => "dl_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 
@@ -70,7 +70,7 @@ internal static partial class DirectLineEndpoints
         return Results.Json(Issue(tokens, options.Value, grant.ConversationId, grant.UserId, streamUrl: null), DirectLineJsonContext.Default.ConversationResponse);
     }
 
-    private static async Task<IResult> StartConversation(HttpContext context, DirectLineSecret secret, DirectLineTokens tokens, ActivityLog log, IOptions<DirectLineOptions> options)
+    private static async Task<IResult> StartConversation(HttpContext context, DirectLineSecret secret, DirectLineTokens tokens, ActivityLog log, ConversationDirectory directory, StoreConnections connections, TimeProvider time, IOptions<DirectLineOptions> options)
     {
         var (caller, error) = DirectLineAuth.Authenticate(context.Request, secret, tokens);
         if (error is not null)
@@ -78,25 +78,38 @@ internal static partial class DirectLineEndpoints
             return error;
         }
 
-        if (caller!.IsSecret)
+        var grant = caller!.Grant;
+        var response = caller.IsSecret ? Issue(tokens, options.Value, NewConversationId(), NewUserId(), null) : null;
+        if (response is not null)
         {
-            var response = Issue(tokens, options.Value, NewConversationId(), NewUserId(), null);
-            tokens.CheckConversationToken(response.Token, out var issued);
-            return Results.Json(response with { StreamUrl = StreamUrl(context.Request, options.Value, tokens, issued!, watermark: null) }, DirectLineJsonContext.Default.ConversationResponse, statusCode: 201);
+            tokens.CheckConversationToken(response.Token, out grant);
         }
 
-        var tokenGrant = caller.Grant!;
-        var exists = await log.ExistsAsync(tokenGrant.ConversationId, context.RequestAborted);
-        var body = new ConversationResponse(
-            tokenGrant.ConversationId,
-            caller.PresentedToken!,
-            RemainingSeconds(tokenGrant, context),
-            StreamUrl(context.Request, options.Value, tokens, tokenGrant, watermark: null));
-        return Results.Json(body, DirectLineJsonContext.Default.ConversationResponse, statusCode: exists ? 200 : 201);
+        var conversationId = grant!.ConversationId;
+        var channel = await log.ChannelAsync(conversationId, context.RequestAborted);
+        if (channel is not null && channel != ChannelName)
+        {
+            return DirectLineErrors.NotFound();
+        }
+
+        if (channel is null)
+        {
+            await using var connection = await connections.OpenAsync(context.RequestAborted);
+            await directory.CreatePullConversationAsync(connection, conversationId, ChannelName, time.GetUtcNow().ToUnixTimeMilliseconds(), context.RequestAborted);
+        }
+
+        var body = response is not null
+            ? response with { StreamUrl = StreamUrl(context.Request, options.Value, tokens, grant, watermark: null) }
+            : new ConversationResponse(conversationId, caller.PresentedToken!, RemainingSeconds(grant, context), StreamUrl(context.Request, options.Value, tokens, grant, watermark: null));
+        return Results.Json(body, DirectLineJsonContext.Default.ConversationResponse, statusCode: channel is null ? 201 : 200);
     }
 
-    /// <summary>A token for this conversation, or the secret for one that exists (404 otherwise, not 403).</summary>
-    private static async Task<(DirectLineCaller? Caller, IResult? Error)> AuthorizeExistingAsync(string conversationId, HttpContext context, DirectLineSecret secret, DirectLineTokens tokens, ActivityLog log)
+    /// <summary>
+    /// A token is good for its own conversation only; the secret only for Direct Line conversations that exist. Every
+    /// other case gets the same 404 as an unknown id, so no answer tells whether a conversation (or a phone number
+    /// behind one) exists.
+    /// </summary>
+    private static async Task<(DirectLineCaller? Caller, IResult? Error)> AuthorizeAsync(string conversationId, HttpContext context, DirectLineSecret secret, DirectLineTokens tokens, ActivityLog log)
     {
         var (caller, error) = DirectLineAuth.Authenticate(context.Request, secret, tokens);
         if (error is not null)
@@ -104,22 +117,19 @@ internal static partial class DirectLineEndpoints
             return (null, error);
         }
 
-        if (!caller!.MayAccess(conversationId))
-        {
-            return (null, DirectLineErrors.Forbidden());
-        }
-
-        if (caller.IsSecret && !await log.ExistsAsync(conversationId, context.RequestAborted))
+        if (!caller!.IsSecret && !string.Equals(caller.Grant!.ConversationId, conversationId, StringComparison.Ordinal))
         {
             return (null, DirectLineErrors.NotFound());
         }
 
-        return (caller, null);
+        var channel = conversationId.Length <= 200 ? await log.ChannelAsync(conversationId, context.RequestAborted) : null;
+        var allowed = caller.IsSecret ? channel == ChannelName : channel is null or ChannelName;
+        return allowed ? (caller, null) : (null, DirectLineErrors.NotFound());
     }
 
     private static async Task<IResult> Reconnect(string conversationId, string? watermark, HttpContext context, DirectLineSecret secret, DirectLineTokens tokens, ActivityLog log, IOptions<DirectLineOptions> options)
     {
-        var (caller, error) = await AuthorizeExistingAsync(conversationId, context, secret, tokens, log);
+        var (caller, error) = await AuthorizeAsync(conversationId, context, secret, tokens, log);
         if (error is not null)
         {
             return error;
@@ -135,7 +145,7 @@ internal static partial class DirectLineEndpoints
 
     private static async Task<IResult> GetActivities(string conversationId, string? watermark, HttpContext context, DirectLineSecret secret, DirectLineTokens tokens, ActivityLog log)
     {
-        var (caller, error) = await AuthorizeExistingAsync(conversationId, context, secret, tokens, log);
+        var (_, error) = await AuthorizeAsync(conversationId, context, secret, tokens, log);
         if (error is not null)
         {
             return error;
@@ -149,15 +159,10 @@ internal static partial class DirectLineEndpoints
 
     private static async Task<IResult> PostActivity(string conversationId, HttpContext context, DirectLineSecret secret, DirectLineTokens tokens, TurnPipeline pipeline, ActivityLog log)
     {
-        var (caller, error) = DirectLineAuth.Authenticate(context.Request, secret, tokens);
+        var (caller, error) = await AuthorizeAsync(conversationId, context, secret, tokens, log);
         if (error is not null)
         {
             return error;
-        }
-
-        if (!caller!.MayAccess(conversationId))
-        {
-            return DirectLineErrors.Forbidden();
         }
 
         var body = await BoundedBody.ReadAsync(context.Request, MaxActivityBytes, context.RequestAborted);
@@ -188,14 +193,14 @@ internal static partial class DirectLineEndpoints
         }
 
         // A token pins the user id; the client cannot speak as someone else (protocols.md §1.5).
-        var userId = caller.Grant?.UserId ?? activity.From?.Id ?? "dl_anonymous";
+        var userId = caller!.Grant?.UserId ?? activity.From?.Id ?? "dl_anonymous";
         activity.From = new ChannelAccount { Id = userId, Name = activity.From?.Name, Role = RoleTypes.User };
         activity.Recipient = null;
 
         var clientActivityId = ClientActivityId(activity);
         var externalId = conversationId + "|" + (clientActivityId ?? "srv-" + Guid.NewGuid().ToString("N"));
         var outcome = await pipeline.ProcessAsync(
-            new InboundMessage(ChannelName, externalId, conversationId, userId, activity, ChannelCapabilities.WebChat, DeliveryMode.Pull),
+            new InboundMessage(ChannelName, externalId, conversationId, activity, ChannelCapabilities.WebChat, DeliveryMode.Pull),
             // Once received, the turn runs to its commit even if the client hangs up; it will read the reply later.
             CancellationToken.None);
 

@@ -1,13 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
-using Avrr.Bot.Persistence;
-using Microsoft.EntityFrameworkCore;
+using Avrr.Bot.Privacy;
 using Microsoft.Extensions.Options;
 
 namespace Avrr.Bot.DirectLine;
 
 /// <summary>
-/// The Direct Line master secret: from configuration, or generated once and kept in the database. Tokens are signed
+/// The Direct Line master secret: from configuration, or generated once and kept wrapped in the database. Tokens are signed
 /// with a key derived from it, so changing the secret revokes every token.
 /// </summary>
 public sealed class DirectLineSecret
@@ -25,24 +24,13 @@ public sealed class DirectLineSecret
         return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(secret));
     }
 
-    internal async Task LoadAsync(IOptions<DirectLineOptions> options, IDbContextFactory<AvrrDbContext> contexts, CancellationToken ct)
+    internal async Task LoadAsync(IOptions<DirectLineOptions> options, HostSecrets secrets, CancellationToken ct)
     {
         var configured = options.Value.Secret;
-        if (string.IsNullOrWhiteSpace(configured))
-        {
-            await using var db = await contexts.CreateDbContextAsync(ct);
-            var stored = await db.HostSettings.FindAsync([SettingKey], ct);
-            if (stored is null)
-            {
-                stored = new HostSettingRecord { Key = SettingKey, Value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
-                db.HostSettings.Add(stored);
-                await db.SaveChangesAsync(ct);
-            }
-
-            configured = stored.Value;
-        }
-
-        _secret = Encoding.UTF8.GetBytes(configured);
+        // Generated once and kept wrapped by the master key: a database backup alone cannot mint tokens.
+        _secret = string.IsNullOrWhiteSpace(configured)
+            ? await secrets.GetOrCreateAsync(SettingKey, () => Encoding.UTF8.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))), ct)
+            : Encoding.UTF8.GetBytes(configured);
         _signingKey = HMACSHA256.HashData(_secret, "avrr/directline/token-signing"u8);
     }
 }

@@ -39,6 +39,13 @@ internal static class ConversationSetup
         builder.Services.AddSingleton<KnowledgeStore>();
         builder.Services.AddSingleton<IStartupStep, KnowledgeStartup>();
         builder.Services.AddHostedService<PublishedKnowledgeRefresher>();
+        builder.Services.AddSingleton(services =>
+        {
+            // What the privacy notice says about keeping data comes from the same settings the retention sweep uses.
+            var retention = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Privacy.PrivacyOptions>>().Value.Retention;
+            static int Days(TimeSpan period) => Math.Max(1, (int)Math.Ceiling(period.TotalDays));
+            return new DataTerms(Days(retention.Conversations), Days(retention.ClosedCases));
+        });
         builder.Services.AddSingleton<IDialogEngine, IntakeEngine>();
         return builder;
     }

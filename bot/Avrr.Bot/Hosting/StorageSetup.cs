@@ -32,7 +32,6 @@ internal static class StorageSetup
         });
 
         builder.Services.AddSingleton<StoreConnections>();
-        builder.Services.AddSingleton<IFieldProtector, PlainFieldProtector>();
         return builder;
     }
 

@@ -1,7 +1,6 @@
 using Avrr.Bot.DirectLine;
-using Avrr.Bot.Persistence;
+using Avrr.Bot.Privacy;
 using Avrr.Bot.Turns;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Avrr.Bot.Hosting;
@@ -16,6 +15,7 @@ internal static class TurnSetup
         builder.Services.AddSingleton<ConversationLocks>();
         builder.Services.AddSingleton<ConversationEvents>();
         builder.Services.AddSingleton<ActivityLog>();
+        builder.Services.AddSingleton<ConversationDirectory>();
         builder.Services.AddSingleton<TurnPipeline>();
         builder.Services.AddSingleton<InboxSignal>();
         builder.Services.AddSingleton<InboxIntake>();
@@ -38,8 +38,8 @@ internal static class TurnSetup
         return app;
     }
 
-    private sealed class LoadDirectLineSecret(DirectLineSecret secret, IOptions<DirectLineOptions> options, IDbContextFactory<AvrrDbContext> contexts) : IStartupStep
+    private sealed class LoadDirectLineSecret(DirectLineSecret secret, IOptions<DirectLineOptions> options, HostSecrets secrets) : IStartupStep
     {
-        public Task RunAsync(CancellationToken ct) => secret.LoadAsync(options, contexts, ct);
+        public Task RunAsync(CancellationToken ct) => secret.LoadAsync(options, secrets, ct);
     }
 }

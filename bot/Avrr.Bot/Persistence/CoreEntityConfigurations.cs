@@ -14,7 +14,9 @@ internal sealed class ConversationConfiguration : IAvrrEntityConfiguration<Conve
         e.HasKey(x => x.Id);
         e.Property(x => x.Id).HasColumnName("id").HasMaxLength(200);
         e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(32);
-        e.Property(x => x.ChannelAddress).HasColumnName("channel_address").HasMaxLength(200);
+        e.Property(x => x.ChannelAddress).HasColumnName("channel_address");
+        e.Property(x => x.AddressHash).HasColumnName("address_hash").HasMaxLength(64);
+        e.Property(x => x.DataKey).HasColumnName("data_key");
         e.Property(x => x.State).HasColumnName("state");
         e.Property(x => x.Version).HasColumnName("version");
         e.Property(x => x.NextSeq).HasColumnName("next_seq");
@@ -22,7 +24,10 @@ internal sealed class ConversationConfiguration : IAvrrEntityConfiguration<Conve
         e.Property(x => x.OptedOut).HasColumnName("opted_out");
         e.Property(x => x.CreatedAt).HasColumnName("created_at");
         e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
-        e.HasIndex(x => new { x.Channel, x.ChannelAddress }).HasDatabaseName("ix_conversations_channel_address");
+        e.Property(x => x.ErasedAt).HasColumnName("erased_at");
+        // NULL for Direct Line (no platform address); both providers let NULLs repeat in a unique index.
+        e.HasIndex(x => new { x.Channel, x.AddressHash }).IsUnique().HasDatabaseName("ux_conversations_address");
+        e.HasIndex(x => x.UpdatedAt).HasDatabaseName("ix_conversations_updated_at");
     }
 }
 
@@ -41,6 +46,7 @@ internal sealed class InboxConfiguration : IAvrrEntityConfiguration<InboxRecord>
         e.Property(x => x.Payload).HasColumnName("payload");
         e.HasIndex(x => new { x.Channel, x.ExternalId }).IsUnique().HasDatabaseName("ux_inbox_channel_external_id");
         e.HasIndex(x => new { x.Status, x.Id }).HasDatabaseName("ix_inbox_status");
+        e.HasIndex(x => x.ReceivedAt).HasDatabaseName("ix_inbox_received_at");
     }
 }
 
@@ -55,12 +61,14 @@ internal sealed class ActivityConfiguration : IAvrrEntityConfiguration<ActivityR
         e.Property(x => x.Direction).HasColumnName("direction");
         e.Property(x => x.Payload).HasColumnName("payload");
         e.Property(x => x.CreatedAt).HasColumnName("created_at");
+        e.Property(x => x.ExpiresAt).HasColumnName("expires_at");
         e.Property(x => x.Delivery).HasColumnName("delivery");
         e.Property(x => x.Attempts).HasColumnName("attempts");
         e.Property(x => x.NextAttemptAt).HasColumnName("next_attempt_at");
         e.Property(x => x.LastError).HasColumnName("last_error").HasMaxLength(1000);
         e.Property(x => x.ExternalMessageId).HasColumnName("external_message_id").HasMaxLength(200);
         e.HasIndex(x => new { x.Delivery, x.NextAttemptAt }).HasDatabaseName("ix_activities_delivery");
+        e.HasIndex(x => x.ExpiresAt).HasDatabaseName("ix_activities_expires_at");
         // Platform status reports (WhatsApp sent/delivered/read/failed) find their message by its platform id.
         e.HasIndex(x => x.ExternalMessageId).HasDatabaseName("ix_activities_external_message_id");
     }

@@ -7,12 +7,17 @@ public enum ConversationOwner { Bot = 0, Queued = 1, Counsellor = 2, Closed = 3 
 
 public sealed class ConversationRecord
 {
+    /// <summary>Random (128 bits) on every channel: it reveals nothing about the person or their platform account.</summary>
     public required string Id { get; set; }
     public required string Channel { get; set; }
-    /// <summary>The chat's id on its channel (Telegram chat id, WhatsApp wa_id, Direct Line user id).</summary>
-    public required string ChannelAddress { get; set; }
-    /// <summary>Dialog state JSON, written through <see cref="IFieldProtector"/>.</summary>
-    public string? State { get; set; }
+    /// <summary>Where replies go on a push channel (Telegram chat id, WhatsApp wa_id), sealed with the person's key.</summary>
+    public byte[]? ChannelAddress { get; set; }
+    /// <summary>A keyed hash of the platform address (<see cref="Privacy.BlindIndex"/>): how a new message finds its conversation.</summary>
+    public string? AddressHash { get; set; }
+    /// <summary>The person's data key, wrapped by the master key. Erasure replaces or deletes it (crypto-shredding).</summary>
+    public byte[]? DataKey { get; set; }
+    /// <summary>Dialog state JSON, sealed with the person's key.</summary>
+    public byte[]? State { get; set; }
     public long Version { get; set; }
     /// <summary>The sequence number the next transcript entry gets; also the Direct Line watermark source.</summary>
     public long NextSeq { get; set; }
@@ -20,6 +25,8 @@ public sealed class ConversationRecord
     public bool OptedOut { get; set; }
     public long CreatedAt { get; set; }
     public long UpdatedAt { get; set; }
+    /// <summary>Set when the person's data was erased on a push channel: the row lives only until the receipt is delivered.</summary>
+    public long? ErasedAt { get; set; }
 }
 
 /// <summary>Failed: the message could not be processed (kept for operators; its turn did not run).</summary>
@@ -30,12 +37,13 @@ public sealed class InboxRecord
 {
     public long Id { get; set; }
     public required string Channel { get; set; }
+    /// <summary>A keyed hash of the platform's message id (<see cref="Privacy.BlindIndex"/>): the dedupe key.</summary>
     public required string ExternalId { get; set; }
     public required string ConversationId { get; set; }
     public long ReceivedAt { get; set; }
     public InboxStatus Status { get; set; }
-    /// <summary>The normalised activity, kept only while the message waits to be processed.</summary>
-    public string? Payload { get; set; }
+    /// <summary>The normalised activity, sealed, kept only while the message waits to be processed.</summary>
+    public byte[]? Payload { get; set; }
 }
 
 public enum ActivityDirection { In = 0, Out = 1 }
@@ -55,13 +63,16 @@ public sealed class ActivityRecord
     public required string ConversationId { get; set; }
     public long Seq { get; set; }
     public ActivityDirection Direction { get; set; }
-    /// <summary>The activity JSON, written through <see cref="IFieldProtector"/>.</summary>
-    public required string Payload { get; set; }
+    /// <summary>The activity JSON, sealed with the person's key.</summary>
+    public required byte[] Payload { get; set; }
     public long CreatedAt { get; set; }
+    /// <summary>Set on a conversation without consent: the row is kept only until delivered, at the latest until then.</summary>
+    public long? ExpiresAt { get; set; }
     public DeliveryStatus Delivery { get; set; }
     public int Attempts { get; set; }
     public long? NextAttemptAt { get; set; }
     public string? LastError { get; set; }
+    /// <summary>A keyed hash of the platform's id for the sent message (status reports find it by this).</summary>
     public string? ExternalMessageId { get; set; }
 }
 
@@ -73,8 +84,8 @@ public sealed class HandoffRequestRecord
     public required string ConversationId { get; set; }
     public int Urgency { get; set; }
     public required string Reason { get; set; }
-    /// <summary>The case summary JSON, written through <see cref="IFieldProtector"/>.</summary>
-    public required string CaseSummary { get; set; }
+    /// <summary>The case summary JSON, sealed with the person's key.</summary>
+    public required byte[] CaseSummary { get; set; }
     public HandoffStatus Status { get; set; }
     public long CreatedAt { get; set; }
 }

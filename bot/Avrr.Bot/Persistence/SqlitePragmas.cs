@@ -7,8 +7,12 @@ namespace Avrr.Bot.Persistence;
 /// <summary>Per-connection PRAGMAs, set once when a connection opens rather than on every turn.</summary>
 internal static class SqlitePragmas
 {
+    /// <remarks>
+    /// <c>secure_delete</c> overwrites deleted content with zeros, so an erased person's ciphertext and data key do not
+    /// linger in free pages of the database file.
+    /// </remarks>
     public static string PerConnection(SqliteSynchronous synchronous) =>
-        $"PRAGMA synchronous={(synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL")}; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+        $"PRAGMA synchronous={(synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL")}; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA secure_delete=ON;";
 
     /// <summary>WAL is a property of the database file: set once at start-up, it sticks.</summary>
     public const string OncePerDatabase = "PRAGMA journal_mode=WAL;";

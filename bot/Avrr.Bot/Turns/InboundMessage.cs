@@ -17,13 +17,11 @@ public enum DeliveryMode
 /// <summary>One inbound activity, normalised by its channel, ready for the pipeline.</summary>
 /// <param name="Channel">Channel name, e.g. <c>directline</c>, <c>telegram</c>, <c>whatsapp</c>.</param>
 /// <param name="ExternalId">The channel's id for this message: the durable dedupe key within the channel.</param>
-/// <param name="ConversationId">Our conversation id.</param>
-/// <param name="ChannelAddress">Where replies go on the channel (chat id, wa_id, Direct Line user id).</param>
+/// <param name="ConversationId">Our conversation id (random; push channels resolve it from the platform address at intake).</param>
 public sealed record InboundMessage(
     string Channel,
     string ExternalId,
     string ConversationId,
-    string ChannelAddress,
     Activity Activity,
     ChannelCapabilities Capabilities,
     DeliveryMode Delivery,
@@ -38,6 +36,9 @@ public enum TurnStatus
 
     /// <summary>A counsellor owns the conversation: the message is stored for them and the bot stays silent.</summary>
     HeldForCounsellor,
+
+    /// <summary>The conversation was erased after the message was accepted: it was dropped with it.</summary>
+    Dropped,
 }
 
 /// <summary>An activity as stored in the transcript, with its place in the conversation.</summary>
@@ -49,4 +50,6 @@ public sealed record StoredActivity(string ConversationId, long Seq, ActivityDir
 public sealed record TurnOutcome(TurnStatus Status, StoredActivity? Inbound, IReadOnlyList<StoredActivity> Outgoing)
 {
     public static TurnOutcome Duplicate { get; } = new(TurnStatus.Duplicate, null, []);
+
+    public static TurnOutcome Dropped { get; } = new(TurnStatus.Dropped, null, []);
 }

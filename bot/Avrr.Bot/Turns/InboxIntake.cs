@@ -1,69 +1,87 @@
+using System.Buffers.Binary;
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Avrr.Bot.Activities;
 using Avrr.Bot.Persistence;
+using Avrr.Bot.Privacy;
 using Avrr.Dialogs;
 
 namespace Avrr.Bot.Turns;
 
+/// <summary>A message as a webhook channel hands it over, before it has a conversation.</summary>
+/// <param name="Address">The platform address (Telegram chat id, WhatsApp wa_id): sealed and hashed, never stored as is.</param>
+/// <param name="ExternalId">The platform's id for this message: the dedupe key, stored only as a keyed hash.</param>
+internal sealed record PushMessage(string Channel, string Address, string ExternalId, Activity Activity, ChannelCapabilities Capabilities, string? StartParameter = null);
+
+/// <summary>Whether the message was new, and the conversation it belongs to.</summary>
+internal readonly record struct Accepted(bool IsNew, string ConversationId);
+
 /// <summary>
-/// Acknowledge-first intake for webhooks (Telegram, WhatsApp): the message is stored durably and deduplicated in one
-/// short insert, the platform gets its 200, and <see cref="InboxWorker"/> runs the turn afterwards in order.
+/// Acknowledge-first intake for webhooks (Telegram, WhatsApp): the person's conversation is found by the keyed hash
+/// of their address (or created, with their data key), and the message is stored sealed and deduplicated in one short
+/// transaction; the platform gets its 200, and <see cref="InboxWorker"/> runs the turn afterwards in order.
 /// </summary>
-internal sealed class InboxIntake(StoreConnections connections, IFieldProtector protector, TimeProvider time, InboxSignal signal)
+internal sealed class InboxIntake(StoreConnections connections, ConversationDirectory directory, BlindIndex index, KeyRing keys, TimeProvider time, InboxSignal signal)
 {
-    /// <returns>False when the message was received before (a redelivery).</returns>
-    public async Task<bool> AcceptAsync(InboundMessage message, CancellationToken ct)
+    public async Task<Accepted> AcceptAsync(PushMessage message, CancellationToken ct)
     {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var dedupe = index.Hash(message.Channel, message.ExternalId);
+        await using var connection = await connections.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var (conversationId, wrappedKey) = await directory.ResolveAsync(connection, transaction, message.Channel, message.Address, now, ct);
+
         var envelope = new PendingEnvelope(
-            message.Channel,
-            message.ConversationId,
-            message.ChannelAddress,
             ActivityJson.Serialize(message.Activity),
             message.Capabilities.MaxTextLength,
             message.Capabilities.MaxChoices,
             message.Capabilities.SupportsChoices,
-            message.Delivery,
             message.StartParameter);
-        var payload = protector.Protect(message.ConversationId, JsonSerializer.Serialize(envelope, PendingJsonContext.Default.PendingEnvelope));
+        byte[] payload;
+        using (var key = keys.OpenPersonKey(conversationId, wrappedKey))
+        {
+            payload = key.Seal(SealedField.InboxPayload, RowOf(dedupe), JsonSerializer.SerializeToUtf8Bytes(envelope, PendingJsonContext.Default.PendingEnvelope));
+        }
 
-        await using var connection = await connections.OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO inbox (channel, external_id, conversation_id, received_at, status, payload) VALUES (@channel, @external_id, @conversation_id, @received_at, 1, @payload) ON CONFLICT (channel, external_id) DO NOTHING";
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO inbox (channel, external_id, conversation_id, received_at, status, payload) VALUES (@channel, @external_id, @conversation_id, @received_at, {(int)InboxStatus.Pending}, @payload) ON CONFLICT (channel, external_id) DO NOTHING";
         command.AddParameter("channel", message.Channel);
-        command.AddParameter("external_id", message.ExternalId);
-        command.AddParameter("conversation_id", message.ConversationId);
-        command.AddParameter("received_at", time.GetUtcNow().ToUnixTimeMilliseconds());
+        command.AddParameter("external_id", dedupe);
+        command.AddParameter("conversation_id", conversationId);
+        command.AddParameter("received_at", now);
         command.AddParameter("payload", payload);
         var inserted = await command.ExecuteNonQueryAsync(ct) == 1;
+        await transaction.CommitAsync(ct);
         if (inserted)
         {
             signal.Nudge();
         }
 
-        return inserted;
+        return new Accepted(inserted, conversationId);
     }
 
-    internal static InboundMessage Restore(string externalId, PendingEnvelope envelope) => new(
-        envelope.Channel,
-        externalId,
-        envelope.ConversationId,
-        envelope.Address,
+    /// <summary>The associated-data row of a pending payload: derived from its dedupe hash, which is unique per channel.</summary>
+    internal static long RowOf(string dedupeHash) => BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(dedupeHash)));
+
+    internal static InboundMessage Restore(string channel, string externalIdHash, string conversationId, PendingEnvelope envelope) => new(
+        channel,
+        externalIdHash,
+        conversationId,
         ActivityJson.Deserialize(envelope.Activity) ?? new Activity(),
         new ChannelCapabilities(envelope.MaxTextLength, envelope.MaxChoices, envelope.SupportsChoices),
-        envelope.Delivery,
+        DeliveryMode.Push,
         envelope.StartParameter);
 }
 
 internal sealed record PendingEnvelope(
-    [property: JsonPropertyName("ch")] string Channel,
-    [property: JsonPropertyName("c")] string ConversationId,
-    [property: JsonPropertyName("ad")] string Address,
     [property: JsonPropertyName("a")] string Activity,
     [property: JsonPropertyName("ml")] int MaxTextLength,
     [property: JsonPropertyName("mc")] int MaxChoices,
     [property: JsonPropertyName("sc")] bool SupportsChoices,
-    [property: JsonPropertyName("d")] DeliveryMode Delivery,
     [property: JsonPropertyName("sp")] string? StartParameter);
 
 [JsonSerializable(typeof(PendingEnvelope))]

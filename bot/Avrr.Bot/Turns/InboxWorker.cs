@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Avrr.Bot.Persistence;
+using Avrr.Bot.Privacy;
 
 namespace Avrr.Bot.Turns;
 
@@ -10,7 +11,7 @@ namespace Avrr.Bot.Turns;
 internal sealed partial class InboxWorker(
     StoreConnections connections,
     TurnPipeline pipeline,
-    IFieldProtector protector,
+    KeyRing keys,
     InboxSignal signal,
     ILogger<InboxWorker> logger) : BackgroundService
 {
@@ -42,15 +43,20 @@ internal sealed partial class InboxWorker(
 
     private async Task<int> DrainBatchAsync(CancellationToken ct)
     {
-        var batch = new List<(long Id, string ExternalId, string ConversationId, string Payload)>();
+        var batch = new List<(long Id, string Channel, string ExternalId, string ConversationId, byte[]? Payload, byte[]? Key)>();
         await using (var connection = await connections.OpenAsync(ct))
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT id, external_id, conversation_id, payload FROM inbox WHERE status = 1 ORDER BY id LIMIT 100";
+            command.CommandText = $"""
+                SELECT i.id, i.channel, i.external_id, i.conversation_id, i.payload, c.data_key
+                FROM inbox i LEFT JOIN conversations c ON c.id = i.conversation_id
+                WHERE i.status = {(int)InboxStatus.Pending} ORDER BY i.id LIMIT 100
+                """;
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                batch.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? "" : reader.GetString(3)));
+                batch.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    reader.IsDBNull(4) ? null : (byte[])reader.GetValue(4), reader.IsDBNull(5) ? null : (byte[])reader.GetValue(5)));
             }
         }
 
@@ -63,12 +69,22 @@ internal sealed partial class InboxWorker(
 
             try
             {
-                var envelope = JsonSerializer.Deserialize(protector.Unprotect(row.ConversationId, row.Payload), PendingJsonContext.Default.PendingEnvelope)
-                    ?? throw new JsonException("empty inbox payload");
+                if (row.Payload is null || row.Key is null)
+                {
+                    throw new JsonException("the inbox payload or the conversation's key is missing");
+                }
+
+                PendingEnvelope envelope;
+                using (var key = keys.OpenPersonKey(row.ConversationId, row.Key))
+                {
+                    envelope = JsonSerializer.Deserialize(key.Open(SealedField.InboxPayload, InboxIntake.RowOf(row.ExternalId), row.Payload), PendingJsonContext.Default.PendingEnvelope)
+                        ?? throw new JsonException("empty inbox payload");
+                }
+
                 // A started turn runs to its commit even during shutdown; the host waits for it (graceful shutdown).
-                await pipeline.ProcessPendingAsync(InboxIntake.Restore(row.ExternalId, envelope), row.Id, CancellationToken.None);
+                await pipeline.ProcessPendingAsync(InboxIntake.Restore(row.Channel, row.ExternalId, row.ConversationId, envelope), row.Id, CancellationToken.None);
             }
-            catch (Exception ex) when (ex is JsonException or TurnConflictException or ArgumentException or FormatException)
+            catch (Exception ex) when (ex is JsonException or TurnConflictException or ArgumentException or FormatException or SealedDataException or KeyRingException)
             {
                 // A message that cannot be processed must not block the ones behind it.
                 Log.PoisonMessage(logger, row.Id, ex);
@@ -83,7 +99,8 @@ internal sealed partial class InboxWorker(
     {
         await using var connection = await connections.OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE inbox SET status = 2 WHERE id = @id AND status = 1";
+        // A message that cannot be processed keeps no content: operators see that it failed, not what it said.
+        command.CommandText = $"UPDATE inbox SET status = {(int)InboxStatus.Failed}, payload = NULL WHERE id = @id AND status = {(int)InboxStatus.Pending}";
         command.AddParameter("id", inboxId);
         await command.ExecuteNonQueryAsync(ct);
     }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Avrr.Bot.Activities;
 using Avrr.Bot.Persistence;
+using Avrr.Bot.Privacy;
 using Avrr.Dialogs;
 using Microsoft.Extensions.Options;
 
@@ -18,9 +19,12 @@ internal sealed partial class TurnPipeline
     private readonly IDialogEngine _engine;
     private readonly ConversationLocks _locks;
     private readonly ConversationEvents _events;
-    private readonly IFieldProtector _protector;
+    private readonly KeyRing _keys;
+    private readonly BlindIndex _index;
+    private readonly ErasureFollowUp _erasures;
     private readonly TimeProvider _time;
     private readonly BotOptions _bot;
+    private readonly RetentionOptions _retention;
     private readonly ILogger<TurnPipeline> _logger;
 
     public TurnPipeline(
@@ -28,18 +32,24 @@ internal sealed partial class TurnPipeline
         IDialogEngine engine,
         ConversationLocks locks,
         ConversationEvents events,
-        IFieldProtector protector,
+        KeyRing keys,
+        BlindIndex index,
+        ErasureFollowUp erasures,
         TimeProvider time,
         IOptions<BotOptions> bot,
+        IOptions<PrivacyOptions> privacy,
         ILogger<TurnPipeline> logger)
     {
         _sessions = sessions;
         _engine = engine;
         _locks = locks;
         _events = events;
-        _protector = protector;
+        _keys = keys;
+        _index = index;
+        _erasures = erasures;
         _time = time;
         _bot = bot.Value;
+        _retention = privacy.Value.Retention;
         _logger = logger;
     }
 
@@ -73,7 +83,7 @@ internal sealed partial class TurnPipeline
 
             if (outcome is not null)
             {
-                if (outcome.Status != TurnStatus.Duplicate)
+                if (outcome.Status is not (TurnStatus.Duplicate or TurnStatus.Dropped))
                 {
                     AfterCommit(message, outcome);
                 }
@@ -103,7 +113,7 @@ internal sealed partial class TurnPipeline
 
         var fresh = pendingInboxId is { } inboxId
             ? await session.MarkInboxProcessedAsync(inboxId, ct)
-            : await session.TryInsertInboxAsync(message.Channel, message.ExternalId, conversationId, nowMs, ct);
+            : await session.TryInsertInboxAsync(message.Channel, _index.Hash(message.Channel, message.ExternalId), conversationId, nowMs, ct);
         if (!fresh)
         {
             await session.RollbackAsync();
@@ -112,8 +122,32 @@ internal sealed partial class TurnPipeline
         }
 
         var conversation = await session.LoadAsync(conversationId, ct);
-        var seq = conversation?.NextSeq ?? 0;
+        if (conversation is null && message.Delivery == DeliveryMode.Push || conversation is { ErasedAt: not null } || conversation is not null && conversation.Channel != message.Channel)
+        {
+            // A push conversation is created when its message arrives; gone now means the person's data was erased
+            // (or expired) meanwhile, and this message went with it. Never mix channels in one conversation.
+            await session.CommitAsync(ct);
+            Log.Dropped(_logger, message.Channel);
+            return TurnOutcome.Dropped;
+        }
 
+        byte[]? newDataKey = null;
+        var key = conversation?.DataKey is { } wrapped ? _keys.OpenPersonKey(conversationId, wrapped) : _keys.NewPersonKey(conversationId, out newDataKey);
+        try
+        {
+            return await TryTurnAsync(session, message, conversation, key, newDataKey, now, ct);
+        }
+        finally
+        {
+            key.Dispose();
+        }
+    }
+
+    private async Task<TurnOutcome?> TryTurnAsync(TurnSession session, InboundMessage message, LoadedConversation? conversation, PersonKey key, byte[]? newDataKey, DateTimeOffset now, CancellationToken ct)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var conversationId = message.ConversationId;
+        var seq = conversation?.NextSeq ?? 0;
         var inbound = message.Activity;
         inbound.Id = StoredActivity.IdFor(conversationId, seq);
         inbound.Timestamp = now;
@@ -124,25 +158,28 @@ internal sealed partial class TurnPipeline
 
         var owner = conversation?.Owner ?? ConversationOwner.Bot;
         var optedOut = conversation?.OptedOut ?? false;
-        var state = conversation?.State is { } protectedState ? _protector.Unprotect(conversationId, protectedState) : null;
+        var state = conversation?.State is { } storedState ? key.OpenString(SealedField.ConversationState, 0, storedState) : null;
         var outgoing = new List<StoredActivity>();
         IReadOnlyList<DialogSignal> signals = [];
         var status = TurnStatus.Processed;
+        var keepTranscript = true;
 
-        if (owner == ConversationOwner.Counsellor)
+        if (ShouldRunDialog(inbound, conversation is null or { NextSeq: 0 }))
         {
-            // Only the owner speaks: the message waits for the counsellor and the bot stays silent.
-            status = TurnStatus.HeldForCounsellor;
-        }
-        else if (ShouldRunDialog(inbound, conversation is null))
-        {
-            var result = _engine.Run(state, ToTurnInput(message, now));
+            var result = _engine.Run(state, ToTurnInput(message, now, owner));
             state = result.State;
             signals = result.Signals;
+            keepTranscript = result.KeepTranscript;
             optedOut = signals.Any(s => s is OptedOut);
             if (owner == ConversationOwner.Bot && signals.Any(s => s is HandoffRequested))
             {
                 owner = ConversationOwner.Queued;
+            }
+
+            if (owner == ConversationOwner.Counsellor && result.Replies.Count == 0 && signals.Count == 0)
+            {
+                // Only the owner speaks: the message waits for the counsellor and the bot stays silent.
+                status = TurnStatus.HeldForCounsellor;
             }
 
             for (var i = 0; i < result.Replies.Count; i++)
@@ -154,41 +191,77 @@ internal sealed partial class TurnPipeline
             }
         }
 
-        // The version check comes first: it takes the conversation's row lock, so on PostgreSQL a second instance
-        // running the same conversation waits here, then fails the check and retries, before it writes anything else.
-        var protectedNewState = state is null ? null : _protector.Protect(conversationId, state);
-        var saved = conversation is null
-            ? await session.InsertConversationAsync(conversationId, message.Channel, message.ChannelAddress, protectedNewState, seq, optedOut, nowMs, ct)
-            : await session.UpdateConversationAsync(conversationId, conversation.Version, protectedNewState, seq, owner, optedOut, nowMs, ct);
-        if (!saved)
+        var erase = signals.Any(s => s is EraseRequested);
+        PersonKey? receiptKey = null;
+        byte[]? erasedDataKey = null;
+        byte[]? resealedAddress = null;
+        if (erase)
         {
-            await session.RollbackAsync();
-            return null;
-        }
-
-        await session.InsertActivityAsync(conversationId, inboundStored.Seq, ActivityDirection.In, Protect(conversationId, inbound), nowMs, DeliveryStatus.None, ct);
-        var delivery = message.Delivery == DeliveryMode.Push ? DeliveryStatus.Pending : DeliveryStatus.None;
-        foreach (var reply in outgoing)
-        {
-            await session.InsertActivityAsync(conversationId, reply.Seq, ActivityDirection.Out, Protect(conversationId, reply.Activity), nowMs, delivery, ct);
-        }
-
-        foreach (var signal in signals)
-        {
-            switch (signal)
+            // A new key for what this turn writes; the old one, and everything sealed with it, is destroyed below.
+            receiptKey = _keys.NewPersonKey(conversationId, out erasedDataKey);
+            if (conversation?.ChannelAddress is { } address)
             {
-                case HandoffRequested handoff:
-                    await session.InsertHandoffAsync(conversationId, (int)handoff.Urgency, handoff.Reason, _protector.Protect(conversationId, handoff.CaseSummaryJson), nowMs, ct);
-                    Log.HandoffRequested(_logger, message.Channel, handoff.Urgency);
-                    break;
-                case EraseRequested:
-                    await session.EraseAsync(conversationId, inboundStored.Seq, ct);
-                    Log.Erased(_logger, message.Channel);
-                    break;
+                resealedAddress = receiptKey.Seal(SealedField.ChannelAddress, 0, key.Open(SealedField.ChannelAddress, 0, address));
             }
+
+            owner = ConversationOwner.Bot;
         }
 
-        await session.CommitAsync(ct);
+        try
+        {
+            var writeKey = receiptKey ?? key;
+
+            // The version check comes first: it takes the conversation's row lock, so on PostgreSQL a second instance
+            // running the same conversation waits here, then fails the check and retries, before it writes anything else.
+            var sealedState = state is null ? null : writeKey.Seal(SealedField.ConversationState, 0, state);
+            var saved = conversation is null
+                ? await session.InsertConversationAsync(conversationId, message.Channel, newDataKey!, sealedState, seq, optedOut, nowMs, ct)
+                : await session.UpdateConversationAsync(conversationId, conversation.Version, sealedState, seq, owner, optedOut, nowMs, ct);
+            if (!saved)
+            {
+                await session.RollbackAsync();
+                return null;
+            }
+
+            var push = message.Delivery == DeliveryMode.Push;
+            if (erase)
+            {
+                await session.EraseAsync(conversationId, inboundStored.Seq, erasedDataKey!, resealedAddress, push ? nowMs : null, ct);
+                Log.Erased(_logger, message.Channel);
+            }
+
+            // Without consent nothing is kept beyond delivery: a push channel needs no copy of what the person wrote,
+            // and web chat reads its echo and the replies before they expire.
+            long? expiresAt = keepTranscript ? null : (now + _retention.WithoutConsent).ToUnixTimeMilliseconds();
+            if (!push || keepTranscript && !erase)
+            {
+                await session.InsertActivityAsync(conversationId, inboundStored.Seq, ActivityDirection.In, Seal(writeKey, inboundStored.Seq, inbound), nowMs, DeliveryStatus.None, expiresAt, ct);
+            }
+
+            var delivery = push ? DeliveryStatus.Pending : DeliveryStatus.None;
+            foreach (var reply in outgoing)
+            {
+                await session.InsertActivityAsync(conversationId, reply.Seq, ActivityDirection.Out, Seal(writeKey, reply.Seq, reply.Activity), nowMs, delivery, expiresAt, ct);
+            }
+
+            foreach (var handoff in erase ? [] : signals.OfType<HandoffRequested>())
+            {
+                await session.InsertHandoffAsync(conversationId, (int)handoff.Urgency, handoff.Reason, writeKey.Seal(SealedField.HandoffSummary, 0, handoff.CaseSummaryJson), nowMs, ct);
+                Log.HandoffRequested(_logger, message.Channel, handoff.Urgency);
+            }
+
+            await session.CommitAsync(ct);
+        }
+        finally
+        {
+            receiptKey?.Dispose();
+        }
+
+        if (erase)
+        {
+            _erasures.Erased();
+        }
+
         return new TurnOutcome(status, inboundStored, outgoing);
     }
 
@@ -213,7 +286,7 @@ internal sealed partial class TurnPipeline
         _ => false,
     };
 
-    private static TurnInput ToTurnInput(InboundMessage message, DateTimeOffset now)
+    private static TurnInput ToTurnInput(InboundMessage message, DateTimeOffset now, ConversationOwner owner)
     {
         var activity = message.Activity;
         var isMessage = activity.Type == ActivityTypes.Message;
@@ -223,10 +296,19 @@ internal sealed partial class TurnPipeline
             activity.Locale,
             message.Capabilities,
             now,
-            message.StartParameter);
+            message.StartParameter)
+        {
+            Channel = message.Channel,
+            Case = owner switch
+            {
+                ConversationOwner.Queued => CaseStatus.Waiting,
+                ConversationOwner.Counsellor => CaseStatus.WithCounsellor,
+                _ => CaseStatus.None,
+            },
+        };
     }
 
-    private string Protect(string conversationId, Activity activity) => _protector.Protect(conversationId, ActivityJson.Serialize(activity));
+    private static byte[] Seal(PersonKey key, long seq, Activity activity) => key.Seal(SealedField.Activity, seq, ActivityJson.SerializeToUtf8(activity));
 
     private static partial class Log
     {
@@ -244,6 +326,9 @@ internal sealed partial class TurnPipeline
 
         [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Conversation data erased on request ({Channel})")]
         public static partial void Erased(ILogger logger, string channel);
+
+        [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "A {Channel} message arrived for a conversation that was erased meanwhile; it was dropped with it")]
+        public static partial void Dropped(ILogger logger, string channel);
     }
 }
 

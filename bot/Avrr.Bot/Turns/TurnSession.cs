@@ -4,11 +4,20 @@ using Avrr.Bot.Persistence;
 
 namespace Avrr.Bot.Turns;
 
-/// <summary>The conversation row as a turn sees it when it starts.</summary>
-internal sealed record LoadedConversation(string? State, long Version, long NextSeq, ConversationOwner Owner, bool OptedOut);
+/// <summary>The conversation row as a turn sees it when it starts; personal fields still sealed.</summary>
+internal sealed record LoadedConversation(
+    string Channel,
+    byte[]? State,
+    long Version,
+    long NextSeq,
+    ConversationOwner Owner,
+    bool OptedOut,
+    byte[]? DataKey,
+    byte[]? ChannelAddress,
+    long? ErasedAt);
 
 /// <summary>
-/// One turn's transaction over a raw connection: the durable work of a turn in five portable statements, with
+/// One turn's transaction over a raw connection: the durable work of a turn in a few portable statements, with
 /// commands prepared once per connection (EF Core costs ~0.4 ms and ~40 KB per turn here; performance.md §3.2).
 /// </summary>
 internal sealed class TurnSession : IAsyncDisposable
@@ -83,25 +92,25 @@ internal sealed class TurnSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Returns false when this channel message was seen before (the durable dedupe).</summary>
-    public async Task<bool> TryInsertInboxAsync(string channel, string externalId, string conversationId, long now, CancellationToken ct)
+    /// <summary>Returns false when this channel message was seen before (the durable dedupe, by its keyed hash).</summary>
+    public async Task<bool> TryInsertInboxAsync(string channel, string externalIdHash, string conversationId, long now, CancellationToken ct)
     {
         _insertInbox ??= Prepare(
-            "INSERT INTO inbox (channel, external_id, conversation_id, received_at, status) VALUES (@channel, @external_id, @conversation_id, @received_at, 0) ON CONFLICT (channel, external_id) DO NOTHING",
+            $"INSERT INTO inbox (channel, external_id, conversation_id, received_at, status) VALUES (@channel, @external_id, @conversation_id, @received_at, {(int)InboxStatus.Processed}) ON CONFLICT (channel, external_id) DO NOTHING",
             "channel", "external_id", "conversation_id", "received_at");
-        return await Execute(_insertInbox, ct, channel, externalId, conversationId, now) == 1;
+        return await Execute(_insertInbox, ct, channel, externalIdHash, conversationId, now) == 1;
     }
 
-    /// <summary>For messages acknowledged first and processed later: claims the pending inbox row.</summary>
+    /// <summary>For messages acknowledged first and processed later: claims the pending inbox row and drops its payload.</summary>
     public async Task<bool> MarkInboxProcessedAsync(long inboxId, CancellationToken ct)
     {
-        _markInboxProcessed ??= Prepare("UPDATE inbox SET status = 0, payload = NULL WHERE id = @id AND status = 1", "id");
+        _markInboxProcessed ??= Prepare($"UPDATE inbox SET status = {(int)InboxStatus.Processed}, payload = NULL WHERE id = @id AND status = {(int)InboxStatus.Pending}", "id");
         return await Execute(_markInboxProcessed, ct, inboxId) == 1;
     }
 
     public async Task<LoadedConversation?> LoadAsync(string conversationId, CancellationToken ct)
     {
-        _load ??= Prepare("SELECT state, version, next_seq, owner, opted_out FROM conversations WHERE id = @id", "id");
+        _load ??= Prepare("SELECT channel, state, version, next_seq, owner, opted_out, data_key, channel_address, erased_at FROM conversations WHERE id = @id", "id");
         _load.Transaction = _transaction;
         _load.Parameters[0].Value = conversationId;
         await using var reader = await _load.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
@@ -111,23 +120,28 @@ internal sealed class TurnSession : IAsyncDisposable
         }
 
         return new LoadedConversation(
-            reader.IsDBNull(0) ? null : reader.GetString(0),
-            reader.GetInt64(1),
+            reader.GetString(0),
+            reader.IsDBNull(1) ? null : (byte[])reader.GetValue(1),
             reader.GetInt64(2),
-            (ConversationOwner)reader.GetInt32(3),
-            reader.GetBoolean(4));
+            reader.GetInt64(3),
+            (ConversationOwner)reader.GetInt32(4),
+            reader.GetBoolean(5),
+            reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6),
+            reader.IsDBNull(7) ? null : (byte[])reader.GetValue(7),
+            reader.IsDBNull(8) ? null : reader.GetInt64(8));
     }
 
-    public async Task<bool> InsertConversationAsync(string id, string channel, string address, string? state, long nextSeq, bool optedOut, long now, CancellationToken ct)
+    /// <summary>A conversation of a pull channel (Direct Line) starts with its first turn; push channels create theirs at intake.</summary>
+    public async Task<bool> InsertConversationAsync(string id, string channel, byte[] dataKey, byte[]? state, long nextSeq, bool optedOut, long now, CancellationToken ct)
     {
         _insertConversation ??= Prepare(
-            "INSERT INTO conversations (id, channel, channel_address, state, version, next_seq, owner, opted_out, created_at, updated_at) VALUES (@id, @channel, @address, @state, 1, @next_seq, 0, @opted_out, @now, @now) ON CONFLICT (id) DO NOTHING",
-            "id", "channel", "address", "state", "next_seq", "opted_out", "now");
-        return await Execute(_insertConversation, ct, id, channel, address, state, nextSeq, optedOut, now) == 1;
+            "INSERT INTO conversations (id, channel, data_key, state, version, next_seq, owner, opted_out, created_at, updated_at) VALUES (@id, @channel, @data_key, @state, 1, @next_seq, 0, @opted_out, @now, @now) ON CONFLICT (id) DO NOTHING",
+            "id", "channel", "data_key", "state", "next_seq", "opted_out", "now");
+        return await Execute(_insertConversation, ct, id, channel, dataKey, state, nextSeq, optedOut, now) == 1;
     }
 
     /// <summary>The optimistic version check: 0 rows means another writer got there first and the turn is retried.</summary>
-    public async Task<bool> UpdateConversationAsync(string id, long expectedVersion, string? state, long nextSeq, ConversationOwner owner, bool optedOut, long now, CancellationToken ct)
+    public async Task<bool> UpdateConversationAsync(string id, long expectedVersion, byte[]? state, long nextSeq, ConversationOwner owner, bool optedOut, long now, CancellationToken ct)
     {
         _updateConversation ??= Prepare(
             "UPDATE conversations SET state = @state, version = version + 1, next_seq = @next_seq, owner = @owner, opted_out = @opted_out, updated_at = @now WHERE id = @id AND version = @version",
@@ -135,15 +149,15 @@ internal sealed class TurnSession : IAsyncDisposable
         return await Execute(_updateConversation, ct, state, nextSeq, (int)owner, optedOut, now, id, expectedVersion) == 1;
     }
 
-    public async Task InsertActivityAsync(string conversationId, long seq, ActivityDirection direction, string payload, long now, DeliveryStatus delivery, CancellationToken ct)
+    public async Task InsertActivityAsync(string conversationId, long seq, ActivityDirection direction, byte[] payload, long now, DeliveryStatus delivery, long? expiresAt, CancellationToken ct)
     {
         _insertActivity ??= Prepare(
-            "INSERT INTO activities (conversation_id, seq, direction, payload, created_at, delivery, attempts, next_attempt_at) VALUES (@conversation_id, @seq, @direction, @payload, @now, @delivery, 0, @next_attempt_at)",
-            "conversation_id", "seq", "direction", "payload", "now", "delivery", "next_attempt_at");
-        await Execute(_insertActivity, ct, conversationId, seq, (int)direction, payload, now, (int)delivery, delivery == DeliveryStatus.Pending ? now : null);
+            "INSERT INTO activities (conversation_id, seq, direction, payload, created_at, expires_at, delivery, attempts, next_attempt_at) VALUES (@conversation_id, @seq, @direction, @payload, @now, @expires_at, @delivery, 0, @next_attempt_at)",
+            "conversation_id", "seq", "direction", "payload", "now", "expires_at", "delivery", "next_attempt_at");
+        await Execute(_insertActivity, ct, conversationId, seq, (int)direction, payload, now, expiresAt, (int)delivery, delivery == DeliveryStatus.Pending ? now : null);
     }
 
-    public async Task InsertHandoffAsync(string conversationId, int urgency, string reason, string caseSummary, long now, CancellationToken ct)
+    public async Task InsertHandoffAsync(string conversationId, int urgency, string reason, byte[] caseSummary, long now, CancellationToken ct)
     {
         await using var command = Create(
             "INSERT INTO handoff_requests (conversation_id, urgency, reason, case_summary, status, created_at) VALUES (@conversation_id, @urgency, @reason, @case_summary, 0, @now)",
@@ -151,9 +165,20 @@ internal sealed class TurnSession : IAsyncDisposable
         await Execute(command, ct, conversationId, urgency, reason, caseSummary, now);
     }
 
-    /// <summary>Erasure inside the turn: the transcript before this turn and every hand-off request go.</summary>
-    public async Task EraseAsync(string conversationId, long beforeSeq, CancellationToken ct)
+    /// <summary>
+    /// Erasure inside the turn (crypto-shredding): the conversation gets a new data key, so every earlier ciphertext
+    /// of it, wherever a copy survives, is unreadable; then its rows go. What this turn writes (the receipt) is sealed
+    /// with the new key. On a push channel the row keeps the address only until the receipt is delivered.
+    /// </summary>
+    public async Task EraseAsync(string conversationId, long beforeSeq, byte[] newDataKey, byte[]? resealedAddress, long? erasedAt, CancellationToken ct)
     {
+        await using (var conversation = Create(
+            "UPDATE conversations SET data_key = @data_key, channel_address = @address, address_hash = NULL, erased_at = @erased_at WHERE id = @id",
+            "data_key", "address", "erased_at", "id"))
+        {
+            await Execute(conversation, ct, newDataKey, resealedAddress, erasedAt, conversationId);
+        }
+
         await using (var activities = Create("DELETE FROM activities WHERE conversation_id = @id AND seq < @seq", "id", "seq"))
         {
             await Execute(activities, ct, conversationId, beforeSeq);
@@ -164,7 +189,8 @@ internal sealed class TurnSession : IAsyncDisposable
             await Execute(handoffs, ct, conversationId);
         }
 
-        await using var inbox = Create("UPDATE inbox SET payload = NULL WHERE conversation_id = @id", "id");
+        // Only the keyed dedupe hash stays, unlinked, until it expires; messages still waiting are dropped with the rest.
+        await using var inbox = Create($"UPDATE inbox SET payload = NULL, status = {(int)InboxStatus.Processed}, conversation_id = '' WHERE conversation_id = @id", "id");
         await Execute(inbox, ct, conversationId);
     }
 

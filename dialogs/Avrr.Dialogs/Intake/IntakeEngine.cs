@@ -8,11 +8,26 @@ namespace Avrr.Dialogs.Intake;
 /// safeguarding and hand-off. Global commands and safeguarding are handled in one place before the current step.
 /// Stateless: everything about the person is in <see cref="IntakeState"/>.
 /// </summary>
-public sealed class IntakeEngine(IKnowledgeSource knowledge) : IDialogEngine
+public sealed class IntakeEngine(IKnowledgeSource knowledge, DataTerms terms) : IDialogEngine
 {
     private const int MaxRetries = 3;
     private const string HostCountryQuestion = "host_country";
     private const string OtherCountry = "other";
+
+    /// <summary>
+    /// The retention periods any text may name (<c>{retention_days}</c>, <c>{case_retention_days}</c>): from the
+    /// host's settings, so the privacy notice can never promise something else than what the retention sweep does.
+    /// </summary>
+    private readonly Dictionary<string, string> _placeholders = new(StringComparer.Ordinal)
+    {
+        ["retention_days"] = terms.ConversationDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["case_retention_days"] = terms.ClosedCaseDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    public IntakeEngine(IKnowledgeSource knowledge)
+        : this(knowledge, DataTerms.Default)
+    {
+    }
 
     public TurnResult Run(string? state, TurnInput input)
     {
@@ -20,9 +35,50 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge) : IDialogEngine
         // A conversation keeps the content version it started with, until it restarts or the version is gone.
         var snapshot = (current.ContentVersion is { } version ? knowledge.Find(version) : null) ?? knowledge.Current;
         current.ContentVersion = snapshot.Version;
-        var turn = new Turn(snapshot, current, input);
-        Handle(turn);
-        return new TurnResult(current.Serialize(), turn.Build(), turn.Signals);
+        var turn = new Turn(snapshot, current, input, _placeholders);
+        if (input.Case == CaseStatus.WithCounsellor)
+        {
+            WithCounsellor(turn);
+        }
+        else
+        {
+            Handle(turn);
+        }
+
+        // Without consent the host keeps nothing beyond delivery; a conversation with a counsellor is kept for them.
+        var keep = current.ConsentGiven || input.Case != CaseStatus.None && !turn.Signals.Any(s => s is EraseRequested);
+        return new TurnResult(current.Serialize(), turn.Build(), turn.Signals, keep);
+    }
+
+    /// <summary>
+    /// A counsellor owns the conversation: only the owner speaks, so the bot answers only what must work in every
+    /// state (safeguarding, stop, delete my data and its confirmation) and leaves the rest to the counsellor.
+    /// </summary>
+    private static void WithCounsellor(Turn turn)
+    {
+        var text = turn.Input.Text;
+        if (turn.Input.Value is null && turn.Knowledge.DetectSafeguarding(text ?? "") is { } disclosure)
+        {
+            Safeguard(turn, disclosure);
+            return;
+        }
+
+        if (turn.State.Step == Step.ConfirmDelete && ChoiceMatcher.Match(DeleteChoices(turn), turn.Input.Value, text) is { } choice
+            && choice.Value is "delete:yes" or "delete:no")
+        {
+            OnConfirmDelete(turn, text);
+            return;
+        }
+
+        switch (turn.Input.Value is null ? turn.Knowledge.MatchCommand(text ?? "") : null)
+        {
+            case GlobalCommand.Stop:
+                RunCommand(turn, GlobalCommand.Stop);
+                break;
+            case GlobalCommand.DeleteMyData:
+                AskDelete(turn);
+                break;
+        }
     }
 
     private static void Handle(Turn turn)
@@ -539,28 +595,53 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge) : IDialogEngine
         }
     }
 
+    /// <summary>Everything kept about the person, in plain words, with the way to delete it.</summary>
     private static void ShowMyData(Turn turn)
     {
         var state = turn.State;
-        var items = new List<string> { turn.T("data.item_language") };
+        var items = new List<string> { turn.T("data.item_language", ("language", turn.Knowledge.FindLanguage(turn.Language)?.NativeName ?? turn.Language)) };
         if (state.Consent is { } consent)
         {
-            items.Add(turn.T("data.item_consent", ("version", consent.Version)));
+            items.Add(turn.T(consent.Given ? "data.item_consent_given" : "data.item_consent_declined", ("date", consent.At.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))));
         }
 
-        if (state.Answers.Count > 0)
+        items.Add(turn.T(state.ConsentGiven ? "data.item_messages" : "data.item_no_messages"));
+        if (state.ConsentGiven && state.Answers.Count > 0)
         {
-            items.Add(turn.T("data.item_answers", ("count", state.Answers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+            items.Add(turn.T("data.item_answers", ("answers", string.Join("; ", state.Answers.Select(a => AnswerLine(turn, a.Key, a.Value))))));
         }
 
-        if (state.HandoffRequested)
+        if (state.Flags.Count > 0)
         {
-            items.Add(turn.T("data.item_handoff"));
+            items.Add(turn.T("data.item_flags"));
         }
 
-        turn.Say("data.summary", ("items", items.Count == 1 ? turn.T("data.items_none") : string.Join(", ", items)));
+        switch (turn.Input.Case)
+        {
+            case CaseStatus.Waiting:
+                items.Add(turn.T("data.item_case_waiting"));
+                break;
+            case CaseStatus.WithCounsellor:
+                items.Add(turn.T("data.item_case_active"));
+                break;
+        }
+
+        if (turn.Input.Channel is "whatsapp" or "telegram")
+        {
+            items.Add(turn.T("data.item_address_" + turn.Input.Channel));
+        }
+
+        turn.Say("data.summary", ("items", string.Join("\n", items.Select(i => "• " + i))));
         turn.Offer([new ReplyChoice("data:delete", turn.T("data.delete")), new ReplyChoice("nav:menu", turn.T("common.menu"))]);
         turn.State.Step = Step.ConfirmDelete;
+    }
+
+    /// <summary>"Question: answer" with both as the person saw them (the host country question included).</summary>
+    private static string AnswerLine(Turn turn, string questionId, string answer)
+    {
+        var prompt = questionId == HostCountryQuestion ? turn.T("q.host_country") : turn.Knowledge.FindQuestion(questionId) is { } question ? turn.T(question.PromptKey) : questionId;
+        var label = AnswerChoices(turn, questionId).FirstOrDefault(c => c.Value == "ans:" + answer)?.Title ?? answer;
+        return $"{prompt} {label}";
     }
 
     private static void AskDelete(Turn turn)
@@ -570,16 +651,17 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge) : IDialogEngine
         turn.State.Step = Step.ConfirmDelete;
     }
 
+    private static List<ReplyChoice> DeleteChoices(Turn turn) =>
+    [
+        new("delete:yes", turn.T("common.yes")),
+        new("delete:no", turn.T("common.no")),
+        new("data:delete", turn.T("data.delete")),
+        new("nav:menu", turn.T("common.menu")),
+    ];
+
     private static void OnConfirmDelete(Turn turn, string? text)
     {
-        var choices = new List<ReplyChoice>
-        {
-            new("delete:yes", turn.T("common.yes")),
-            new("delete:no", turn.T("common.no")),
-            new("data:delete", turn.T("data.delete")),
-            new("nav:menu", turn.T("common.menu")),
-        };
-        switch (ChoiceMatcher.Match(choices, turn.Input.Value, text)?.Value)
+        switch (ChoiceMatcher.Match(DeleteChoices(turn), turn.Input.Value, text)?.Value)
         {
             case "data:delete":
                 AskDelete(turn);
@@ -595,7 +677,16 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge) : IDialogEngine
                 break;
             case "delete:no":
                 turn.Say("data.kept");
-                ShowMenu(turn);
+                if (turn.Input.Case == CaseStatus.WithCounsellor)
+                {
+                    // The counsellor's conversation goes on; the menu would be the bot speaking out of turn.
+                    turn.State.Step = Step.Menu;
+                }
+                else
+                {
+                    ShowMenu(turn);
+                }
+
                 break;
             case "nav:menu":
                 ShowMenu(turn);

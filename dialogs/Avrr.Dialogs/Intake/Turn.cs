@@ -3,7 +3,7 @@ using Avrr.Knowledge;
 namespace Avrr.Dialogs.Intake;
 
 /// <summary>One turn in progress: the state being changed, the snapshot it reads, and the replies and signals it builds.</summary>
-internal sealed class Turn(IKnowledgeSnapshot knowledge, IntakeState state, TurnInput input)
+internal sealed class Turn(IKnowledgeSnapshot knowledge, IntakeState state, TurnInput input, IReadOnlyDictionary<string, string> placeholders)
 {
     private readonly List<(string Text, bool Fallback, string Language)> _lines = [];
     private readonly List<DialogSignal> _signals = [];
@@ -19,14 +19,30 @@ internal sealed class Turn(IKnowledgeSnapshot knowledge, IntakeState state, Turn
 
     public IReadOnlyList<DialogSignal> Signals => _signals;
 
-    public string T(string key, params (string Name, string Value)[] args) =>
-        knowledge.Text(key, Language, args.Length == 0 ? null : args.ToDictionary(a => a.Name, a => a.Value)).Text;
+    public string T(string key, params (string Name, string Value)[] args) => Resolve(key, args).Text;
 
     /// <summary>Adds a line of the reply, from a string key in the person's language (or its fallback).</summary>
     public void Say(string key, params (string Name, string Value)[] args)
     {
-        var text = knowledge.Text(key, Language, args.Length == 0 ? null : args.ToDictionary(a => a.Name, a => a.Value));
+        var text = Resolve(key, args);
         _lines.Add((text.Text, text.IsFallback, text.Language));
+    }
+
+    /// <summary>The string with its arguments and the engine's placeholders (the retention periods).</summary>
+    private LocalizedText Resolve(string key, (string Name, string Value)[] args)
+    {
+        if (args.Length == 0)
+        {
+            return knowledge.Text(key, Language, placeholders);
+        }
+
+        var values = new Dictionary<string, string>(placeholders, StringComparer.Ordinal);
+        foreach (var (name, value) in args)
+        {
+            values[name] = value;
+        }
+
+        return knowledge.Text(key, Language, values);
     }
 
     /// <summary>Adds text that is already resolved (an article, a composed list).</summary>

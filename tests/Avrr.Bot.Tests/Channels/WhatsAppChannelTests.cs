@@ -51,7 +51,7 @@ public sealed class WhatsAppChannelTests : IAsyncLifetime
 
     private IKnowledgeSnapshot K => _bot.Services.GetRequiredService<IKnowledgeSource>().Current;
 
-    private string S(string key) => K.Text(key, "en").Text;
+    private string S(string key) => K.Said(key, "en");
 
     private async Task<HttpResponseMessage> PostAsync(string body, string? signature)
     {
@@ -104,17 +104,12 @@ public sealed class WhatsAppChannelTests : IAsyncLifetime
         }
     }
 
-    private static string Text(WhatsAppSent sent) =>
-        sent.Type == "text" ? sent.Body["text"]!["body"]!.GetValue<string>()
-        : sent.Type == "interactive" ? sent.Body["interactive"]!["body"]!["text"]!.GetValue<string>()
-        : "template:" + sent.Body["template"]!["name"]!.GetValue<string>();
-
     private async Task<WhatsAppSent> ReadsAsync(string expected, string waId = WaId)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(20))
         {
-            if (_fake.Sent.LastOrDefault(s => s.To == waId && Text(s).Contains(expected, StringComparison.Ordinal)) is { } found)
+            if (_fake.Sent.LastOrDefault(s => s.To == waId && s.Text.Contains(expected, StringComparison.Ordinal)) is { } found)
             {
                 return found;
             }
@@ -122,7 +117,7 @@ public sealed class WhatsAppChannelTests : IAsyncLifetime
             await Task.Delay(50);
         }
 
-        throw new TimeoutException($"Never read '{expected}'. Sent: {string.Join(" | ", _fake.Sent.Select(Text))}; requests: {string.Join(", ", _fake.Requests.Select(r => $"{r.Status}/{r.ErrorCode}"))}");
+        throw new TimeoutException($"Never read '{expected}'. Sent: {string.Join(" | ", _fake.Sent.Select(s => s.Text))}; requests: {string.Join(", ", _fake.Requests.Select(r => $"{r.Status}/{r.ErrorCode}"))}");
     }
 
     [Fact]
@@ -184,9 +179,12 @@ public sealed class WhatsAppChannelTests : IAsyncLifetime
         await WritesAsync("no");
         await WritesAsync("no");
         await WritesAsync("no");
-        await ReadsAsync(K.Text("outcome.likely_eligible", "en", new Dictionary<string, string> { ["programme"] = S("programme.nl.name") }).Text);
+        await ReadsAsync(K.Said("outcome.likely_eligible", "en", new Dictionary<string, string> { ["programme"] = S("programme.nl.name") }));
 
-        Assert.Equal(1, await CountAsync(db => db.Inbox.CountAsync(i => i.ExternalId == first)));
+        // One dedupe entry for the replayed message, kept as a keyed hash, never as the platform's id.
+        var hashed = _bot.Services.GetRequiredService<Avrr.Bot.Privacy.BlindIndex>().Hash("whatsapp", first);
+        Assert.Equal(1, await CountAsync(db => db.Inbox.CountAsync(i => i.ExternalId == hashed)));
+        Assert.Equal(0, await CountAsync(db => db.Inbox.CountAsync(i => i.ExternalId == first)));
         Assert.Contains(first, _fake.ReadMarks);
         Assert.DoesNotContain(_fake.Requests, r => r.Status >= 400);
         Assert.All(_fake.Sent, s => Assert.NotEqual("template", s.Type));
@@ -203,8 +201,9 @@ public sealed class WhatsAppChannelTests : IAsyncLifetime
 
         // A counsellor's reply, a day after the person last wrote.
         var store = _bot.Services.GetRequiredService<OutboxStore>();
-        await store.EnqueueAsync(Avrr.Bot.Channels.WhatsApp.WhatsAppWebhook.ConversationId(WaId), new Activity { Type = ActivityTypes.Message, Text = "A counsellor here: can we talk tomorrow?", Locale = "en" }, default);
-        await store.EnqueueAsync(Avrr.Bot.Channels.WhatsApp.WhatsAppWebhook.ConversationId(WaId), new Activity { Type = ActivityTypes.Message, Text = "Second note.", Locale = "en" }, default);
+        var conversationId = await Stored.WaitForConversationAsync(_bot.Services, "whatsapp", WaId);
+        await store.EnqueueAsync(conversationId, new Activity { Type = ActivityTypes.Message, Text = "A counsellor here: can we talk tomorrow?", Locale = "en" }, default);
+        await store.EnqueueAsync(conversationId, new Activity { Type = ActivityTypes.Message, Text = "Second note.", Locale = "en" }, default);
         await ReadsAsync("template:avrr_reengage");
         await Task.Delay(1500);
 
@@ -227,14 +226,22 @@ public sealed class WhatsAppChannelTests : IAsyncLifetime
     public async Task Status_reports_are_applied_as_a_monotonic_maximum()
     {
         await WritesAsync("Hello");
-        var greeting = await ReadsAsync(S("lang.prompt"));
+        await ReadsAsync(S("lang.prompt"));
+        await PressesAsync("English");
+        await ReadsAsync(S("consent.short"));
+        await PressesAsync(S("consent.yes"));
+        // With consent the transcript is kept, so the menu's delivery can be followed.
+        var menu = await ReadsAsync(S("menu.prompt"));
         foreach (var status in new[] { "read", "delivered", "sent" })
         {
-            var body = Webhook.Status(PhoneNumberId, greeting.Wamid, WaId, status, DateTimeOffset.UtcNow);
+            var body = Webhook.Status(PhoneNumberId, menu.Wamid, WaId, status, DateTimeOffset.UtcNow);
             Assert.Equal(HttpStatusCode.OK, (await PostAsync(body, Webhook.Sign(body, AppSecret))).StatusCode);
         }
 
-        Assert.Equal(DeliveryStatus.Read, await CountAsync(db => db.Activities.Where(a => a.ExternalMessageId == greeting.Wamid).Select(a => a.Delivery).SingleAsync()));
+        // The platform's message id is kept only as a keyed hash.
+        var hashed = _bot.Services.GetRequiredService<Avrr.Bot.Privacy.BlindIndex>().Hash("whatsapp", menu.Wamid);
+        Assert.Equal(DeliveryStatus.Read, await CountAsync(db => db.Activities.Where(a => a.ExternalMessageId == hashed).Select(a => a.Delivery).SingleAsync()));
+        Assert.Equal(0, await CountAsync(db => db.Activities.CountAsync(a => a.ExternalMessageId == menu.Wamid)));
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class AdminBrowserTests
     {
         using var bot = LiveBot.Start(engine: null);
         var original = bot.Factory.Services.GetRequiredService<IKnowledgeSource>().Current;
-        string S(string key) => original.Text(key, "ar").Text;
+        string S(string key) => original.Said(key, "ar");
         var article = original.FindArticle("stages", "ar")!;
         var oldLine = article.BodyMarkdown.Split('\n')[0].Trim();
         const string newLine = "تمر العودة الطوعية بثلاث مراحل، وهذا نص جديد راجعه المسؤول.";

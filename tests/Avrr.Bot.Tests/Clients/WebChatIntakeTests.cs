@@ -14,7 +14,7 @@ public sealed class WebChatIntakeTests
     {
         var content = new FileKnowledgeSource(Path.Combine(AppContext.BaseDirectory, "knowledge", "content"));
         using var bot = LiveBot.Start(new IntakeEngine(content));
-        string S(string key) => content.Current.Text(key, "ar").Text;
+        string S(string key) => content.Current.Said(key, "ar");
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new()

@@ -135,7 +135,7 @@ public sealed class DirectLineProtocolTests : IDisposable
     }
 
     [Fact]
-    public async Task Token_signed_for_another_conversation_cannot_read_this_one()
+    public async Task Token_signed_for_another_conversation_cannot_read_this_one_and_learns_nothing()
     {
         var alice = await DirectLineClient.StartAsync(_http);
         var mallory = await DirectLineClient.StartAsync(_http);
@@ -144,7 +144,8 @@ public sealed class DirectLineProtocolTests : IDisposable
         using var request = mallory.Request(HttpMethod.Get, $"/v3/directline/conversations/{alice.ConversationId}/activities");
         var response = await _http.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        // The same answer as for an id that does not exist: whether Alice's conversation exists is not revealed.
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
     [Fact]
@@ -192,7 +193,7 @@ public sealed class DirectLineProtocolTests : IDisposable
     }
 
     [Fact]
-    public async Task Unknown_conversation_gets_404_with_the_secret_and_403_with_another_token()
+    public async Task Unknown_conversation_gets_404_with_the_secret_and_with_another_token()
     {
         var client = await DirectLineClient.StartAsync(_http);
         using var withSecret = new HttpRequestMessage(HttpMethod.Get, "/v3/directline/conversations/does-not-exist/activities");
@@ -200,7 +201,7 @@ public sealed class DirectLineProtocolTests : IDisposable
         using var withToken = client.Request(HttpMethod.Post, "/v3/directline/conversations/does-not-exist/activities", "{\"type\":\"message\",\"text\":\"x\"}");
 
         Assert.Equal(HttpStatusCode.NotFound, (await _http.SendAsync(withSecret)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await _http.SendAsync(withToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.SendAsync(withToken)).StatusCode);
     }
 
     [Fact]

@@ -27,6 +27,9 @@ public sealed class BotFactory : WebApplicationFactory<Program>
 
     public const string DirectLineSecret = "test-directline-secret-0123456789";
 
+    /// <summary>The master key instances share on PostgreSQL (SQLite tests let the host generate one in their folder).</summary>
+    public const string SharedMasterKey = "q2B1mYJ1b7rPjW1R0wq3b5l5S0m3t2Zb6u9o0Q7c4yE=";
+
     public string DatabasePath { get; }
 
     public string DataDirectory => _directory;
@@ -44,6 +47,11 @@ public sealed class BotFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        if (_settings.GetValueOrDefault("Storage:Provider") == "Postgres" && !_settings.ContainsKey("Privacy:MasterKey"))
+        {
+            _settings["Privacy:MasterKey"] = SharedMasterKey;
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

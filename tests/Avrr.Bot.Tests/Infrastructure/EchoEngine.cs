@@ -16,6 +16,12 @@ internal sealed class EchoEngine : IDialogEngine
         var text = input.Text is null ? "welcome" : $"echo {count}: {input.Text}";
         var choices = input.Text is null ? new[] { new ReplyChoice("hello", "Hello") } : [];
         var rtl = input.ChannelLocale?.StartsWith("ar", StringComparison.Ordinal) == true;
-        return new TurnResult(count.ToString(CultureInfo.InvariantCulture), [new Reply(text, choices, rtl ? "ar" : "en", rtl)], []);
+        if (input.Case == CaseStatus.WithCounsellor)
+        {
+            // Like the intake: while a counsellor owns the chat, ordinary messages get no reply from the bot.
+            return new TurnResult(count.ToString(CultureInfo.InvariantCulture), [], [], true);
+        }
+
+        return new TurnResult(count.ToString(CultureInfo.InvariantCulture), [new Reply(text, choices, rtl ? "ar" : "en", rtl)], [], true);
     }
 }

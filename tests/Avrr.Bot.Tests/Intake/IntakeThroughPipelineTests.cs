@@ -21,7 +21,7 @@ public sealed class IntakeThroughPipelineTests : IDisposable
         _factory.Dispose();
     }
 
-    private string S(string key, string language) => _factory.Services.GetRequiredService<IKnowledgeSource>().Current.Text(key, language).Text;
+    private string S(string key, string language) => _factory.Services.GetRequiredService<IKnowledgeSource>().Current.Said(key, language);
 
     [Fact]
     public async Task An_arabic_conversation_reaches_a_counsellor_and_the_request_is_stored_with_its_case_summary()
@@ -49,7 +49,9 @@ public sealed class IntakeThroughPipelineTests : IDisposable
 
         await using var db = await _factory.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
         var request = await db.HandoffRequests.SingleAsync();
-        using var summary = JsonDocument.Parse(request.CaseSummary);
+        var conversation = await db.Conversations.SingleAsync(c => c.Id == request.ConversationId);
+        using var key = _factory.Services.GetRequiredService<Avrr.Bot.Privacy.KeyRing>().OpenPersonKey(conversation.Id, conversation.DataKey!);
+        using var summary = JsonDocument.Parse(key.Open(Avrr.Bot.Privacy.SealedField.HandoffSummary, 0, request.CaseSummary));
         Assert.Equal("ar", summary.RootElement.GetProperty("case").GetProperty("language").GetString());
         Assert.Equal(ConversationOwner.Queued, (await db.Conversations.SingleAsync()).Owner);
     }

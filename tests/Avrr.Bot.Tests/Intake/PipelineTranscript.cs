@@ -50,12 +50,12 @@ internal sealed class PipelineTranscript : IDisposable
 
     public PipelineTranscript Says(string key, params (string Name, string Value)[] args)
     {
-        var expected = Knowledge.Text(key, Language, args.Length == 0 ? null : args.ToDictionary(a => a.Name, a => a.Value)).Text;
+        var expected = Knowledge.Said(key, Language, args.ToDictionary(a => a.Name, a => a.Value));
         Assert.Contains(expected, Text, StringComparison.Ordinal);
         return this;
     }
 
-    public string S(string key) => Knowledge.Text(key, Language).Text;
+    public string S(string key) => Knowledge.Said(key, Language);
 
     /// <summary>Stops this host and starts a new one on the same database.</summary>
     public PipelineTranscript Restart()

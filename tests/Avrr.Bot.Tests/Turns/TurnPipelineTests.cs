@@ -29,7 +29,7 @@ public sealed class TurnPipelineTests : IDisposable
         Assert.Equal(TurnStatus.Duplicate, second.Status);
         await using var db = await Db();
         Assert.Equal(2, await db.Activities.CountAsync(a => a.ConversationId == "c1"));
-        Assert.Equal("1", (await db.Conversations.SingleAsync(c => c.Id == "c1")).State);
+        Assert.Equal("1", await Stored.StateAsync(_factory.Services, "c1"));
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class TurnPipelineTests : IDisposable
         Assert.All(outcomes, o => Assert.Equal(TurnStatus.Processed, o.Status));
         await using var db = await Db();
         var conversation = await db.Conversations.SingleAsync(c => c.Id == "busy");
-        Assert.Equal("50", conversation.State);
+        Assert.Equal("50", await Stored.StateAsync(_factory.Services, "busy"));
         Assert.Equal(100, conversation.NextSeq);
 
         var log = _factory.Services.GetRequiredService<ActivityLog>();
@@ -69,7 +69,10 @@ public sealed class TurnPipelineTests : IDisposable
         await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Pipeline.ProcessAsync(Inbound.Message($"conv{i % 4}", $"m{i}", "x"), default)));
 
         await using var db = await Db();
-        Assert.All(await db.Conversations.ToListAsync(), c => Assert.Equal("5", c.State));
+        foreach (var conversation in await db.Conversations.ToListAsync())
+        {
+            Assert.Equal("5", await Stored.StateAsync(_factory.Services, conversation.Id));
+        }
     }
 
     [Fact]
@@ -87,43 +90,43 @@ public sealed class TurnPipelineTests : IDisposable
         Assert.Empty(outcome.Outgoing);
         await using var check = await Db();
         Assert.Equal(3, await check.Activities.CountAsync(a => a.ConversationId == "owned"));
-        Assert.Equal("1", (await check.Conversations.SingleAsync(c => c.Id == "owned")).State);
+        Assert.Equal("2", await Stored.StateAsync(_factory.Services, "owned"));
     }
 
     [Fact]
-    public async Task Push_channel_replies_wait_in_the_outbox()
-    {
-        var outcome = await Pipeline.ProcessAsync(Inbound.Message("push", "m1", "hello", DeliveryMode.Push), default);
-
-        await using var db = await Db();
-        var reply = await db.Activities.SingleAsync(a => a.ConversationId == "push" && a.Direction == ActivityDirection.Out);
-        Assert.Equal(DeliveryStatus.Pending, reply.Delivery);
-        Assert.NotNull(reply.NextAttemptAt);
-        Assert.Single(outcome.Outgoing);
-    }
-
-    [Fact]
-    public async Task Acknowledged_messages_are_processed_by_the_inbox_worker_once_and_in_order()
+    public async Task Acknowledged_messages_are_processed_by_the_inbox_worker_once_and_in_order_and_replies_wait_in_the_outbox()
     {
         var intake = _factory.Services.GetRequiredService<InboxIntake>();
-        Assert.True(await intake.AcceptAsync(Inbound.Message("hooked", "u1", "first", DeliveryMode.Push), default));
-        Assert.True(await intake.AcceptAsync(Inbound.Message("hooked", "u2", "second", DeliveryMode.Push), default));
-        Assert.False(await intake.AcceptAsync(Inbound.Message("hooked", "u1", "first", DeliveryMode.Push), default));
+        var first = await intake.AcceptAsync(Inbound.Push("+32470000001", "u1", "first"), default);
+        var second = await intake.AcceptAsync(Inbound.Push("+32470000001", "u2", "second"), default);
+        var again = await intake.AcceptAsync(Inbound.Push("+32470000001", "u1", "first"), default);
 
+        Assert.True(first.IsNew);
+        Assert.True(second.IsNew);
+        Assert.False(again.IsNew);
+        var conversationId = first.ConversationId;
+        Assert.Equal(conversationId, second.ConversationId);
+        Assert.Matches("^[0-9a-f]{32}$", conversationId);
         var log = _factory.Services.GetRequiredService<ActivityLog>();
         IReadOnlyList<LoggedActivity> transcript = [];
         for (var i = 0; i < 100 && transcript.Count < 4; i++)
         {
             await Task.Delay(50);
-            transcript = await log.ReadAfterAsync("hooked", -1, 10, default);
+            transcript = await log.ReadAfterAsync(conversationId, -1, 10, default);
         }
 
         Assert.Equal(["first", "echo 1: first", "second", "echo 2: second"], transcript.Select(t => JsonNode.Parse(t.Json)!["text"]!.GetValue<string>()));
         await using var db = await Db();
-        Assert.All(await db.Inbox.Where(i => i.ConversationId == "hooked").ToListAsync(), row =>
+        Assert.All(await db.Inbox.Where(i => i.ConversationId == conversationId).ToListAsync(), row =>
         {
             Assert.Equal(InboxStatus.Processed, row.Status);
             Assert.Null(row.Payload);
+        });
+        Assert.All(await db.Activities.Where(a => a.ConversationId == conversationId && a.Direction == ActivityDirection.Out).ToListAsync(), reply =>
+        {
+            // No push channel is configured under this name: the replies wait in the outbox, due.
+            Assert.Equal(DeliveryStatus.Pending, reply.Delivery);
+            Assert.NotNull(reply.NextAttemptAt);
         });
     }
 
@@ -154,9 +157,9 @@ public sealed class TurnPipelineTests : IDisposable
     {
         public TurnResult Run(string? state, TurnInput input) => input.Text switch
         {
-            "handoff" => new TurnResult("{}", [new Reply("a counsellor will write", [], "en", false)], [new HandoffRequested(HandoffUrgency.Normal, "asked", "{}")]),
-            "erase" => new TurnResult("{}", [new Reply("deleted", [], "en", false)], [new EraseRequested()]),
-            _ => new TurnResult("{}", [], []),
+            "handoff" => new TurnResult("{}", [new Reply("a counsellor will write", [], "en", false)], [new HandoffRequested(HandoffUrgency.Normal, "asked", "{}")], true),
+            "erase" => new TurnResult("{}", [new Reply("deleted", [], "en", false)], [new EraseRequested()], false),
+            _ => new TurnResult("{}", [], [], true),
         };
     }
 }

@@ -8,7 +8,16 @@ namespace Avrr.Channels.Fakes.WhatsApp;
 /// <param name="Body">The whole request body.</param>
 /// <param name="Wamid">The id returned in <c>messages[0].id</c>, to correlate status webhooks.</param>
 /// <param name="At">When it was accepted, per the fake's TimeProvider.</param>
-public sealed record WhatsAppSent(string To, string Type, JsonObject Body, string Wamid, DateTimeOffset At);
+public sealed record WhatsAppSent(string To, string Type, JsonObject Body, string Wamid, DateTimeOffset At)
+{
+    /// <summary>What the person reads: the text, the interactive body, or <c>template:&lt;name&gt;</c>.</summary>
+    public string Text => Type switch
+    {
+        "text" => Body["text"]!["body"]!.GetValue<string>(),
+        "interactive" => Body["interactive"]!["body"]!["text"]!.GetValue<string>(),
+        _ => "template:" + Body["template"]?["name"]?.GetValue<string>(),
+    };
+}
 
 /// <summary>Any request the fake received, whatever it answered.</summary>
 /// <param name="Path">The request path, e.g. <c>/v23.0/123/messages</c>.</param>

@@ -32,7 +32,7 @@ internal sealed partial class TelegramIntake(InboxIntake inbox, OutboxStore outb
             && update["my_chat_member"]?["chat"]?["id"]?.GetValue<long>() is { } blockedBy)
         {
             // The person blocked the bot: stop now rather than at the next failed send.
-            await outbox.OptOutAsync(ConversationId(blockedBy), "the person blocked the bot", ct);
+            await outbox.OptOutAddressAsync(TelegramSender.ChannelName, Address(blockedBy), "the person blocked the bot", ct);
         }
 
         return false;
@@ -55,8 +55,8 @@ internal sealed partial class TelegramIntake(InboxIntake inbox, OutboxStore outb
             text = null;
         }
 
-        var activity = NewActivity(message["from"], text, message["from"]?["language_code"]?.GetValue<string>());
-        var id = $"m:{chatId.ToString(CultureInfo.InvariantCulture)}:{message["message_id"]}";
+        var activity = NewActivity(text, message["from"]?["language_code"]?.GetValue<string>());
+        var id = $"m:{Address(chatId)}:{message["message_id"]}";
         return await AcceptAsync(chatId, id, activity, start, ct);
     }
 
@@ -72,7 +72,7 @@ internal sealed partial class TelegramIntake(InboxIntake inbox, OutboxStore outb
         // The pressed button's title comes back with the keyboard; a hashed value is matched by that title alone.
         var title = original["reply_markup"]?["inline_keyboard"]?.AsArray().SelectMany(row => row?.AsArray() ?? [])
             .FirstOrDefault(button => button?["callback_data"]?.GetValue<string>() == data)?["text"]?.GetValue<string>();
-        var activity = NewActivity(callback["from"], title ?? data, callback["from"]?["language_code"]?.GetValue<string>());
+        var activity = NewActivity(title ?? data, callback["from"]?["language_code"]?.GetValue<string>());
         if (!data.StartsWith("h:", StringComparison.Ordinal))
         {
             activity.Value = ActivityJson.ChoicePayload(data);
@@ -92,25 +92,26 @@ internal sealed partial class TelegramIntake(InboxIntake inbox, OutboxStore outb
 
     private async Task<bool> AcceptAsync(long chatId, string externalId, Activity activity, string? start, CancellationToken ct)
     {
-        var address = chatId.ToString(CultureInfo.InvariantCulture);
-        var accepted = await inbox.AcceptAsync(new InboundMessage(TelegramSender.ChannelName, externalId, ConversationId(chatId), address, activity, Capabilities, DeliveryMode.Push, start), ct);
-        if (accepted)
+        var accepted = await inbox.AcceptAsync(new PushMessage(TelegramSender.ChannelName, Address(chatId), externalId, activity, Capabilities, start), ct);
+        if (accepted.IsNew)
         {
             _ = BestEffortAsync("sendChatAction", new JsonObject { ["chat_id"] = chatId, ["action"] = "typing" });
         }
 
-        return accepted;
+        return accepted.IsNew;
     }
 
-    public static string ConversationId(long chatId) => "telegram:" + chatId.ToString(CultureInfo.InvariantCulture);
+    /// <summary>A chat's address as the outbox sends to it (and as its keyed hash is computed).</summary>
+    public static string Address(long chatId) => chatId.ToString(CultureInfo.InvariantCulture);
 
-    private Activity NewActivity(JsonNode? from, string? text, string? locale) => new()
+    // No platform ids in the activity: the address lives sealed on the conversation, in one place.
+    private Activity NewActivity(string? text, string? locale) => new()
     {
         Type = ActivityTypes.Message,
         Text = text,
         Locale = locale,
         Timestamp = time.GetUtcNow(),
-        From = new ChannelAccount { Id = "telegram:" + from?["id"], Role = RoleTypes.User },
+        From = new ChannelAccount { Id = "person", Role = RoleTypes.User },
     };
 
     private async Task BestEffortAsync(string method, JsonObject parameters)

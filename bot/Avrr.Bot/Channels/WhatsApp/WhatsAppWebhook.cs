@@ -31,8 +31,6 @@ internal sealed partial class WhatsAppWebhook(
 
     public static ChannelCapabilities Capabilities { get; } = new(4096, 10, true);
 
-    public static string ConversationId(string waId) => "whatsapp:" + waId;
-
     public static IResult Verify(HttpRequest request, IOptions<WhatsAppOptions> options)
     {
         var verifyToken = options.Value.VerifyToken;
@@ -171,17 +169,17 @@ internal sealed partial class WhatsAppWebhook(
             Type = ActivityTypes.Message,
             Text = text,
             Timestamp = sentAt,
-            From = new ChannelAccount { Id = "whatsapp:" + waId, Role = RoleTypes.User },
+            // No platform ids in the activity: the address lives sealed on the conversation, in one place.
+            From = new ChannelAccount { Id = "person", Role = RoleTypes.User },
         };
         if (value is not null)
         {
             activity.Value = ActivityJson.ChoicePayload(value);
         }
 
-        var conversationId = ConversationId(waId);
-        var accepted = await inbox.AcceptAsync(new InboundMessage(WhatsAppSender.ChannelName, wamid, conversationId, waId, activity, Capabilities, DeliveryMode.Push), ct);
-        await store.ContactWroteAsync(WhatsAppSender.ChannelName, conversationId, sentAt, ct);
-        if (accepted)
+        var accepted = await inbox.AcceptAsync(new PushMessage(WhatsAppSender.ChannelName, waId, wamid, activity, Capabilities), ct);
+        await store.ContactWroteAsync(WhatsAppSender.ChannelName, accepted.ConversationId, sentAt, ct);
+        if (accepted.IsNew)
         {
             _ = MarkReadAsync(wamid);
         }
@@ -225,7 +223,7 @@ internal sealed partial class WhatsAppWebhook(
         }
 
         var error = report["errors"]?[0] is { } e ? $"{e["code"]}: {e["title"]}" : null;
-        await store.StatusAsync(id, delivery.Value, error, ct);
+        await store.StatusAsync(WhatsAppSender.ChannelName, id, delivery.Value, error, ct);
         if (error is not null)
         {
             status.Error(WhatsAppSender.ChannelName, error, time.GetUtcNow());
