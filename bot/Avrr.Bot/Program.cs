@@ -12,7 +12,7 @@ if (CommandLine.TryRun(args, Console.Out, Console.Error) is { } exitCode)
 }
 
 // A staff command's own arguments are not configuration.
-var command = UserCommands.Matches(args) || KnowledgeCommands.Matches(args);
+var command = UserCommands.Matches(args) || KnowledgeCommands.Matches(args) || PrivacyCommands.Matches(args);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = command ? [] : args, WebRootPath = WebRoot.Locate() });
 builder.UseWebRootFromBuild();
 builder.AddOperations();
@@ -30,9 +30,9 @@ var app = builder.Build();
 await app.MigrateStorageAsync();
 if (command)
 {
-    return UserCommands.Matches(args)
-        ? await UserCommands.RunAsync(app.Services, args, Console.In, Console.Out, Console.Error)
-        : await KnowledgeCommands.RunAsync(app.Services, args, Console.Out, Console.Error);
+    return UserCommands.Matches(args) ? await UserCommands.RunAsync(app.Services, args, Console.In, Console.Out, Console.Error)
+        : KnowledgeCommands.Matches(args) ? await KnowledgeCommands.RunAsync(app.Services, args, Console.Out, Console.Error)
+        : await PrivacyCommands.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
 app.UseWebChatPage();

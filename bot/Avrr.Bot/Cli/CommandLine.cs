@@ -9,6 +9,19 @@ internal static class CommandLine
     /// <returns>The exit code, or null when the arguments are not a command (start the host).</returns>
     public static int? TryRun(string[] args, TextWriter output, TextWriter error)
     {
+        if (args is ["keys", "generate"])
+        {
+            // A new master key is a random value; it never touches the database.
+            output.WriteLine(Privacy.MasterKeySource.NewKey());
+            return 0;
+        }
+
+        if (args is ["keys", ..] && !PrivacyCommands.Matches(args))
+        {
+            error.WriteLine(PrivacyCommands.Usage);
+            return 2;
+        }
+
         if (KnowledgeCommands.Matches(args))
         {
             // Export and import need the store: they run after the host is built (Program.cs).

@@ -1,5 +1,6 @@
 using Avrr.Bot.Hosting;
 using Avrr.Bot.Persistence;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 
 namespace Avrr.Bot.Privacy;
@@ -25,7 +26,13 @@ internal static class PrivacySetup
         builder.Services.AddSingleton<LegacyDataUpgrade>();
         builder.Services.AddSingleton<ErasureFollowUp>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ErasureFollowUp>());
+        builder.Services.AddSingleton<UnencryptedKeyRingCleanup>();
+        builder.Services.AddSingleton<PersonalDataStore>();
+        builder.Services.AddSingleton<KeyRotation>();
+        builder.Services.AddSingleton<RetentionSweep>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RetentionSweep>());
         builder.Services.AddSingleton<IStartupStep, PrivacyStartup>();
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<KeyRing>((options, keys) => options.XmlEncryptor = new MasterKeyXmlEncryptor(keys));
         return builder;
     }
 
@@ -33,12 +40,13 @@ internal static class PrivacySetup
     /// Before traffic: the master key must open what the database holds (a wrong or missing key stops the host with
     /// the key ids it needs), the lookup key is loaded, and data from before encryption is sealed.
     /// </summary>
-    private sealed class PrivacyStartup(HostSecrets secrets, BlindIndex index, LegacyDataUpgrade upgrade) : IStartupStep
+    private sealed class PrivacyStartup(HostSecrets secrets, BlindIndex index, LegacyDataUpgrade upgrade, UnencryptedKeyRingCleanup keyRing) : IStartupStep
     {
         public async Task RunAsync(CancellationToken ct)
         {
             index.Load(await secrets.GetOrCreateAsync(LookupKeySetting, () => System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), ct));
             await upgrade.RunAsync(ct);
+            await keyRing.RunAsync(ct);
         }
     }
 }

@@ -226,7 +226,7 @@ internal sealed partial class TurnPipeline
             var push = message.Delivery == DeliveryMode.Push;
             if (erase)
             {
-                await session.EraseAsync(conversationId, inboundStored.Seq, erasedDataKey!, resealedAddress, push ? nowMs : null, ct);
+                await session.EraseAsync(conversationId, message.Channel, inboundStored.Seq, erasedDataKey!, resealedAddress, nowMs, push, ct);
                 Log.Erased(_logger, message.Channel);
             }
 

@@ -170,8 +170,9 @@ internal sealed class TurnSession : IAsyncDisposable
     /// of it, wherever a copy survives, is unreadable; then its rows go. What this turn writes (the receipt) is sealed
     /// with the new key. On a push channel the row keeps the address only until the receipt is delivered.
     /// </summary>
-    public async Task EraseAsync(string conversationId, long beforeSeq, byte[] newDataKey, byte[]? resealedAddress, long? erasedAt, CancellationToken ct)
+    public async Task EraseAsync(string conversationId, string channel, long beforeSeq, byte[] newDataKey, byte[]? resealedAddress, long now, bool push, CancellationToken ct)
     {
+        long? erasedAt = push ? now : null;
         await using (var conversation = Create(
             "UPDATE conversations SET data_key = @data_key, channel_address = @address, address_hash = NULL, erased_at = @erased_at WHERE id = @id",
             "data_key", "address", "erased_at", "id"))
@@ -190,8 +191,15 @@ internal sealed class TurnSession : IAsyncDisposable
         }
 
         // Only the keyed dedupe hash stays, unlinked, until it expires; messages still waiting are dropped with the rest.
-        await using var inbox = Create($"UPDATE inbox SET payload = NULL, status = {(int)InboxStatus.Processed}, conversation_id = '' WHERE conversation_id = @id", "id");
-        await Execute(inbox, ct, conversationId);
+        await using (var inbox = Create($"UPDATE inbox SET payload = NULL, status = {(int)InboxStatus.Processed}, conversation_id = '' WHERE conversation_id = @id", "id"))
+        {
+            await Execute(inbox, ct, conversationId);
+        }
+
+        // The receipt the audit keeps says that it happened, never who it was.
+        await using var audit = Create(
+            "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (@at, @actor, @action, @target, @detail)", "at", "actor", "action", "target", "detail");
+        await Execute(audit, ct, now, "the person (self-service)", "person.erase", "a person's conversation", $"'delete my data' confirmed in the conversation ({channel})");
     }
 
     private DbCommand Prepare(string sql, params string[] parameterNames) => Create(sql, parameterNames);

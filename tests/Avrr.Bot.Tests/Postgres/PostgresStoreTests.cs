@@ -166,6 +166,66 @@ public sealed class PostgresStoreTests(PostgresServer server)
         Assert.Equal("1", watermark);
     }
 
+    [PostgresFact]
+    public async Task Personal_fields_read_through_sql_are_only_ciphertext()
+    {
+        var database = await server.CreateDatabaseAsync();
+        using var factory = new BotFactory().With("Storage:Provider", "Postgres").With("ConnectionStrings:Avrr", database);
+        using var http = factory.CreateClient();
+        var client = await DirectLineClient.StartAsync(http);
+        foreach (var text in new[] { "hello", "English", "yes", "My name is Leila Ahmadi, passport X99887766" })
+        {
+            (await client.PostActivityAsync(text)).EnsureSuccessStatusCode();
+        }
+
+        Assert.Contains("My name is Leila Ahmadi, passport X99887766", await Stored.TextsAsync(factory.Services, client.ConversationId!));
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        var values = new List<byte[]>();
+        foreach (var sql in new[] { "SELECT state FROM conversations WHERE state IS NOT NULL", "SELECT payload FROM activities", "SELECT data_key FROM conversations" })
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                values.Add((byte[])reader.GetValue(0));
+            }
+        }
+
+        Assert.True(values.Count >= 8, $"only {values.Count} values");
+        Assert.All(values, v =>
+        {
+            Assert.Equal(1, v[0]);
+            var text = System.Text.Encoding.UTF8.GetString(v);
+            Assert.DoesNotContain("Leila", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("X99887766", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("\"text\"", text, StringComparison.Ordinal);
+        });
+    }
+
+    [PostgresFact]
+    public async Task Only_one_instance_sweeps_at_a_time()
+    {
+        var database = await server.CreateDatabaseAsync();
+        using var first = await HostAsync(database);
+        using var second = await HostAsync(database);
+        await using var holder = new NpgsqlConnection(database);
+        await holder.OpenAsync();
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({Avrr.Bot.Privacy.RetentionSweep.SweepLock})", holder))
+        {
+            // The sweep's lock, held as if another instance were sweeping now.
+            await take.ExecuteScalarAsync();
+        }
+
+        Assert.Null(await first.Services.GetRequiredService<Avrr.Bot.Privacy.RetentionSweep>().RunOnceAsync(int.MaxValue, default));
+        await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({Avrr.Bot.Privacy.RetentionSweep.SweepLock})", holder))
+        {
+            await release.ExecuteScalarAsync();
+        }
+
+        Assert.NotNull(await second.Services.GetRequiredService<Avrr.Bot.Privacy.RetentionSweep>().RunOnceAsync(int.MaxValue, default));
+    }
+
     private static AvrrDbContext Context(string connectionString) =>
         new(new DbContextOptionsBuilder<AvrrDbContext>().UseNpgsql(connectionString).Options);
 

@@ -132,6 +132,33 @@ public sealed class EncryptionAtRestTests : IAsyncLifetime
         Assert.Contains(Planted("webchat"), await Stored.TextsAsync(_bot.Services, webChat));
     }
 
+    [Fact]
+    public async Task The_staff_sign_in_keys_and_the_host_secrets_are_stored_wrapped_by_the_master_key()
+    {
+        await StaffAccounts.AddAsync(_bot.Services, "admin@example.org");
+        using var staff = _bot.CreateClient(new() { AllowAutoRedirect = false });
+        Assert.Equal(HttpStatusCode.Redirect, (await Admin.StaffSignInTests.SignInAsync(staff, "admin@example.org", StaffAccounts.Password)).StatusCode);
+
+        await using var db = await Db();
+        var ring = await db.DataProtectionKeys.AsNoTracking().ToListAsync();
+        Assert.NotEmpty(ring);
+        Assert.All(ring, k =>
+        {
+            // The key material sits inside the wrapped element only; no <masterKey> in the clear.
+            Assert.Contains("<wrappedByMasterKey", k.Xml, StringComparison.Ordinal);
+            Assert.DoesNotContain("<masterKey", k.Xml, StringComparison.Ordinal);
+        });
+        Assert.All(await db.HostSettings.AsNoTracking().Where(h => h.Key == "privacy.lookup_key").ToListAsync(), h => Assert.StartsWith("wrapped:", h.Value, StringComparison.Ordinal));
+        // This host has its Direct Line secret from configuration: nothing about it is stored.
+        Assert.False(await db.HostSettings.AnyAsync(h => h.Key == "directline.secret"));
+
+        // Another instance on the same database and master key decrypts the shared key ring: staff sign in there too.
+        using var restarted = new BotFactory(_bot.DataDirectory);
+        using var again = restarted.CreateClient(new() { AllowAutoRedirect = false });
+        Assert.Equal(HttpStatusCode.Redirect, (await Admin.StaffSignInTests.SignInAsync(again, "admin@example.org", StaffAccounts.Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await again.GetAsync(new Uri("/admin", UriKind.Relative))).StatusCode);
+    }
+
     private async Task<string> WebChatConversationAsync()
     {
         var client = await DirectLineClient.StartAsync(_http);

@@ -92,6 +92,8 @@ public sealed class LegacyUpgradeTests : IDisposable
 
         await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
         await connection.OpenAsync();
+        // Recent, or the retention sweep would rightly delete it as soon as the upgraded host starts.
+        var at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var activity = new JsonObject
         {
             ["type"] = "message",
@@ -113,8 +115,8 @@ public sealed class LegacyUpgradeTests : IDisposable
         };
         foreach (var sql in new[]
         {
-            $"INSERT INTO conversations VALUES ('{LegacyId}', 'whatsapp', '{Phone}', '{{\"l\":\"en\",\"s\":\"Menu\",\"g\":true}}', 3, 2, 0, 0, 1, 2)",
-            $"INSERT INTO conversations VALUES ('{WebChatId}', 'directline', 'dl_abc', NULL, 1, 1, 0, 0, 1, 2)",
+            $"INSERT INTO conversations VALUES ('{LegacyId}', 'whatsapp', '{Phone}', '{{\"l\":\"en\",\"s\":\"Menu\",\"g\":true}}', 3, 2, 0, 0, {at}, {at})",
+            $"INSERT INTO conversations VALUES ('{WebChatId}', 'directline', 'dl_abc', NULL, 1, 1, 0, 0, {at}, {at})",
             $"INSERT INTO activities (conversation_id, seq, direction, payload, created_at, delivery, attempts) VALUES ('{LegacyId}', 0, 0, '{activity.ToJsonString()}', 1, 0, 0)",
             $"INSERT INTO activities (conversation_id, seq, direction, payload, created_at, delivery, attempts, external_message_id) VALUES ('{LegacyId}', 1, 1, '{reply.ToJsonString()}', 1, 3, 1, 'wamid.HBgLMzI0NzAxMTEyMjI')",
             $"INSERT INTO activities (conversation_id, seq, direction, payload, created_at, delivery, attempts) VALUES ('{WebChatId}', 0, 0, '{{\"type\":\"message\",\"id\":\"{WebChatId}|0000000\",\"text\":\"a web chat message\"}}', 1, 0, 0)",

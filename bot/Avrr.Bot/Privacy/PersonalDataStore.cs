@@ -1,0 +1,173 @@
+using System.Data.Common;
+using Avrr.Bot.Persistence;
+using Avrr.Bot.Turns;
+
+namespace Avrr.Bot.Privacy;
+
+/// <summary>What is kept about one conversation, in counts only: what staff see before they erase it.</summary>
+public sealed record KeptData(string ConversationId, string Channel, DateTimeOffset Created, DateTimeOffset LastActivity, int Messages, bool HasState, int HandoffRequests, bool HasAddress, ConversationOwner Owner);
+
+/// <summary>
+/// Deletes a person's data outside a turn: staff erasure on request, and the retention sweep. Everything goes in one
+/// transaction (conversation with its key, transcript and outbox, inbox links, window, hand-off requests), so a crash
+/// leaves either all of it or none; only the keyed dedupe hashes stay, unlinked, until they expire.
+/// </summary>
+public sealed class PersonalDataStore(StoreConnections connections, ConversationLocks locks, ErasureFollowUp followUp, TimeProvider time)
+{
+    private const int Out = (int)ActivityDirection.Out;
+
+    public async Task<KeptData?> KeptAsync(string conversationId, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await using var command = Command(connection, null, """
+            SELECT c.channel, c.created_at, c.updated_at, c.state IS NOT NULL, c.channel_address IS NOT NULL, c.owner,
+                   (SELECT COUNT(*) FROM activities a WHERE a.conversation_id = c.id),
+                   (SELECT COUNT(*) FROM handoff_requests h WHERE h.conversation_id = c.id)
+            FROM conversations c WHERE c.id = @id
+            """, ("id", conversationId));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        return new KeptData(
+            conversationId,
+            reader.GetString(0),
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+            Convert.ToInt32(reader.GetValue(6), System.Globalization.CultureInfo.InvariantCulture),
+            reader.GetBoolean(3),
+            Convert.ToInt32(reader.GetValue(7), System.Globalization.CultureInfo.InvariantCulture),
+            reader.GetBoolean(4),
+            (ConversationOwner)reader.GetInt32(5));
+    }
+
+    /// <summary>
+    /// Erases a conversation now. With <paramref name="inactiveBefore"/> only if it is still inactive since then and no
+    /// message waits for it (the retention sweep racing a person who just wrote loses nothing).
+    /// </summary>
+    /// <returns>False when there was nothing (left) to erase.</returns>
+    public async Task<bool> EraseAsync(string conversationId, string actor, string reason, DateTimeOffset? inactiveBefore, CancellationToken ct)
+    {
+        using var _ = await locks.AcquireAsync(conversationId, ct);
+        await using var connection = await connections.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var sql = inactiveBefore is null
+            ? "DELETE FROM conversations WHERE id = @id"
+            : $"""
+              DELETE FROM conversations WHERE id = @id AND updated_at < @before
+                AND NOT EXISTS (SELECT 1 FROM inbox i WHERE i.conversation_id = @id AND i.status = {(int)InboxStatus.Pending})
+              """;
+        (string, object?)[] parameters = inactiveBefore is { } before ? [("id", conversationId), ("before", before.ToUnixTimeMilliseconds())] : [("id", conversationId)];
+        await using (var delete = Command(connection, transaction, sql, parameters))
+        {
+            if (await delete.ExecuteNonQueryAsync(ct) == 0)
+            {
+                return false;
+            }
+        }
+
+        await DeleteRowsAsync(connection, transaction, conversationId, ct);
+        await AuditAsync(connection, transaction, actor, "person.erase", reason, ct);
+        await transaction.CommitAsync(ct);
+        followUp.Erased();
+        return true;
+    }
+
+    /// <summary>Everything of a conversation but its row (which the caller deleted or keeps for its receipt).</summary>
+    internal static async Task DeleteRowsAsync(DbConnection connection, DbTransaction transaction, string conversationId, CancellationToken ct)
+    {
+        foreach (var sql in new[]
+        {
+            "DELETE FROM activities WHERE conversation_id = @id",
+            "DELETE FROM handoff_requests WHERE conversation_id = @id",
+            "DELETE FROM channel_contacts WHERE conversation_id = @id",
+            $"UPDATE inbox SET payload = NULL, status = {(int)InboxStatus.Processed}, conversation_id = '' WHERE conversation_id = @id",
+        })
+        {
+            await using var command = Command(connection, transaction, sql, ("id", conversationId));
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>Push conversations erased by their person whose receipt was delivered, or could not be within a day.</summary>
+    internal async Task<int> DropErasedAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var ids = await IdsAsync($"""
+            SELECT id FROM conversations c WHERE c.erased_at IS NOT NULL
+              AND (c.erased_at < @stuck OR NOT EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id AND a.direction = {Out}
+                   AND a.delivery IN ({(int)DeliveryStatus.Pending}, {(int)DeliveryStatus.Sending}, {(int)DeliveryStatus.Held})))
+            LIMIT 500
+            """, ct, ("stuck", (now - TimeSpan.FromDays(1)).ToUnixTimeMilliseconds()));
+        var dropped = 0;
+        foreach (var id in ids)
+        {
+            using var _ = await locks.AcquireAsync(id, ct);
+            await using var connection = await connections.OpenAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await using var delete = Command(connection, transaction, "DELETE FROM conversations WHERE id = @id AND erased_at IS NOT NULL", ("id", id));
+            if (await delete.ExecuteNonQueryAsync(ct) == 1)
+            {
+                await DeleteRowsAsync(connection, transaction, id, ct);
+                dropped++;
+            }
+
+            await transaction.CommitAsync(ct);
+        }
+
+        return dropped;
+    }
+
+    internal async Task<List<string>> IdsAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await using var command = Command(connection, null, sql, parameters);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    internal async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await using var command = Command(connection, null, sql, parameters);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>An audit entry without personal data: who, what, and a reason in staff's words (never the person's).</summary>
+    internal async Task AuditAsync(DbConnection connection, DbTransaction? transaction, string actor, string action, string detail, CancellationToken ct)
+    {
+        await using var audit = Command(connection, transaction, "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (@at, @actor, @action, @target, @detail)",
+            ("at", time.GetUtcNow().ToUnixTimeMilliseconds()),
+            ("actor", actor.Length > 256 ? actor[..256] : actor),
+            ("action", action),
+            ("target", "a person's conversation"),
+            ("detail", detail.Length > 4000 ? detail[..4000] : detail));
+        await audit.ExecuteNonQueryAsync(ct);
+    }
+
+    internal async Task AuditAsync(string actor, string action, string detail, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await AuditAsync(connection, null, actor, action, detail, ct);
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.AddParameter(name, value);
+        }
+
+        return command;
+    }
+}
