@@ -16,6 +16,7 @@ var command = UserCommands.Matches(args) || KnowledgeCommands.Matches(args) || P
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = command ? [] : args, WebRootPath = WebRoot.Locate() });
 builder.UseWebRootFromBuild();
 builder.AddOperations();
+builder.AddEdge();
 builder.AddAvrrStorage();
 builder.AddPrivacy();
 builder.AddTurnPipeline();
@@ -35,6 +36,7 @@ if (command)
         : await PrivacyCommands.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
+app.UseEdge();
 app.UseWebChatPage();
 app.UseRouting();
 app.UseWebSockets();

@@ -17,6 +17,11 @@ public static class ContentFiles
         if (!string.IsNullOrEmpty(fileText))
         {
             header.AddRange(fileText.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').TakeWhile(l => l.StartsWith('#')));
+            if (YamlLimits.Check(fileText) is { } problem)
+            {
+                throw new FormatException($"line {problem.Line}: {problem.Message}");
+            }
+
             var stream = new YamlStream();
             stream.Load(new StringReader(fileText));
             if (stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode root

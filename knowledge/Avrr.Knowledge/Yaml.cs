@@ -10,6 +10,12 @@ internal sealed class YamlReader(string file, List<ContentDiagnostic> diagnostic
 
     public YamlMappingNode? Root(string text)
     {
+        if (YamlLimits.Check(text) is { } problem)
+        {
+            Error(problem.Line, problem.Message);
+            return null;
+        }
+
         try
         {
             var stream = new YamlStream();

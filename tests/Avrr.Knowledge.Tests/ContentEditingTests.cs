@@ -72,4 +72,19 @@ public sealed class ContentEditingTests
             diff.Select(l => (l.Kind switch { DiffLineKind.Added => "+ ", DiffLineKind.Removed => "- ", _ => "  " }) + l.Text));
         Assert.Empty(LineDiff.Compute("same\n", "same"));
     }
+
+    [Fact]
+    public void A_diff_of_two_huge_unrelated_files_stays_bounded_and_correct()
+    {
+        var before = "same start\n" + string.Join("\n", Enumerable.Range(0, 60_000).Select(i => "old " + i)) + "\nsame end\n";
+        var after = "same start\n" + string.Join("\n", Enumerable.Range(0, 60_000).Select(i => "new " + i)) + "\nsame end\n";
+
+        var diff = LineDiff.Compute(before, after, context: 1);
+
+        Assert.Equal(120_002, diff.Count);
+        Assert.Equal(DiffLineKind.Same, diff[0].Kind);
+        Assert.Equal(60_000, diff.Count(d => d.Kind == DiffLineKind.Removed));
+        Assert.Equal(60_000, diff.Count(d => d.Kind == DiffLineKind.Added));
+        Assert.Equal(new DiffLine(DiffLineKind.Same, "same end", 60_002, 60_002), diff[^1]);
+    }
 }

@@ -51,6 +51,32 @@ public sealed class ValidatorTests
         Assert.Contains(errors, e => e.StartsWith("programmes/cy.yaml:7:", StringComparison.Ordinal) && e.Contains("unknown field 'colour'", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("a: ", 50_000, "nested deeper than 32 levels")]
+    [InlineData("a: ", 40, "nested deeper than 32 levels")]
+    public void A_yaml_bomb_is_a_clear_error_not_a_crash(string prefix, int brackets, string message)
+    {
+        var files = Shipped();
+        files["questions.yaml"] = prefix + new string('[', brackets);
+
+        var error = Errors(files).First(e => e.File == "questions.yaml");
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Yaml_aliases_and_oversized_files_are_refused()
+    {
+        var files = Shipped();
+        files["contacts/cy.yaml"] = "a: &x [1, 2]\nb: *x\n";
+        files["contacts/de.yaml"] = "# " + new string('x', YamlLimits.MaxCharacters);
+
+        var errors = Errors(files).Select(e => e.ToString()).ToList();
+
+        Assert.Contains(errors, e => e.StartsWith("contacts/cy.yaml:2:", StringComparison.Ordinal) && e.Contains("aliases", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("contacts/de.yaml:1:", StringComparison.Ordinal) && e.Contains("larger than", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_retention_period_written_as_a_number_instead_of_from_the_settings()
     {

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Avrr.Bot.Knowledge;
+using Avrr.Bot.Persistence;
 using Avrr.Bot.Staff;
 using Avrr.Dialogs;
 using Avrr.Dialogs.Intake;
@@ -30,7 +31,16 @@ internal static class AdminSetup
         var admin = app.MapGroup("/admin").RequireAuthorization(StaffSetup.AdminPolicy);
         admin.MapGet("/versions/{id:long}/export", async (long id, KnowledgeStore store, ClaimsPrincipal user, CancellationToken ct) =>
         {
-            var version = await store.VersionAsync(id, ct);
+            KnowledgeVersionRecord version;
+            try
+            {
+                version = await store.VersionAsync(id, ct);
+            }
+            catch (KnowledgeEditException ex)
+            {
+                return Results.Problem(ex.Message, statusCode: StatusCodes.Status404NotFound);
+            }
+
             var zip = await store.ExportAsync(id, ct);
             await store.AuditAsync(Actor(user), "version.export", $"version {version.Label}", null, ct);
             return Results.File(zip, "application/zip", $"avrr-knowledge-{version.Label}.zip");
@@ -39,7 +49,11 @@ internal static class AdminSetup
         // One preview turn against the draft: nothing is stored, the state travels with the page.
         admin.MapPost("/drafts/{id:long}/preview", async (long id, PreviewRequest request, HttpContext context, IAntiforgery antiforgery, KnowledgeStore store, TimeProvider time, CancellationToken ct) =>
         {
-            await antiforgery.ValidateRequestAsync(context);
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return Results.Problem("The page's form token is missing or stale; reload the preview page.", statusCode: StatusCodes.Status400BadRequest);
+            }
+
             IKnowledgeSnapshot snapshot;
             try
             {

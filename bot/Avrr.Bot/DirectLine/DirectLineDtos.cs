@@ -18,6 +18,8 @@ internal sealed record ErrorBody(
 
 internal sealed record ErrorResponse([property: JsonPropertyName("error")] ErrorBody Error);
 
+internal sealed record ClientData([property: JsonPropertyName("clientActivityID")] string ClientActivityId);
+
 internal sealed record TokenParameters([property: JsonPropertyName("user")] TokenUser? User);
 
 internal sealed record TokenUser(
@@ -30,6 +32,7 @@ internal sealed record TokenUser(
 [JsonSerializable(typeof(SessionResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(TokenParameters))]
+[JsonSerializable(typeof(ClientData))]
 internal sealed partial class DirectLineJsonContext : JsonSerializerContext;
 
 /// <summary>Direct Line error responses in the documented shape (protocols.md §1.7).</summary>

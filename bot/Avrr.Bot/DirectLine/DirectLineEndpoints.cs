@@ -16,6 +16,9 @@ internal static partial class DirectLineEndpoints
     /// <summary>The hosted service's documented cap: "must not exceed 256K characters".</summary>
     internal const int MaxActivityBytes = 256 * 1024;
 
+    /// <summary>Longer than any message a person types (Telegram and WhatsApp stop at 4,096).</summary>
+    internal const int MaxTextLength = 10_000;
+
     public static IEndpointRouteBuilder MapDirectLine(this IEndpointRouteBuilder app)
     {
         var dl = app.MapGroup("/v3/directline");
@@ -153,7 +156,9 @@ internal static partial class DirectLineEndpoints
 
         var after = ParseWatermark(watermark);
         var activities = await log.ReadAfterAsync(conversationId, after, ActivitySetWriter.PageSize, context.RequestAborted);
-        var last = activities.Count > 0 ? activities[^1].Seq : Math.Max(after, await log.LastSeqAsync(conversationId, context.RequestAborted));
+        // The watermark comes from what this read returned, never from a second query: a turn committing in between
+        // would move it past activities the client has not seen (Web Chat then never shows the greeting).
+        var last = activities.Count > 0 ? activities[^1].Seq : after;
         return Results.Bytes(ActivitySetWriter.Write(activities, last < 0 ? "" : last.ToString(System.Globalization.CultureInfo.InvariantCulture)), "application/json");
     }
 
@@ -192,12 +197,14 @@ internal static partial class DirectLineEndpoints
             return Results.Json(new ResourceResponse(conversationId + "|ephemeral"), DirectLineJsonContext.Default.ResourceResponse);
         }
 
-        // A token pins the user id; the client cannot speak as someone else (protocols.md §1.5).
-        var userId = caller!.Grant?.UserId ?? activity.From?.Id ?? "dl_anonymous";
-        activity.From = new ChannelAccount { Id = userId, Name = activity.From?.Name, Role = RoleTypes.User };
-        activity.Recipient = null;
+        if (activity.Text is { Length: > MaxTextLength })
+        {
+            return DirectLineErrors.Error(413, "MessageSizeTooBig", $"A message must not exceed {MaxTextLength} characters.");
+        }
 
         var clientActivityId = ClientActivityId(activity);
+        // A token pins the user id; the client cannot speak as someone else (protocols.md §1.5).
+        activity = Minimal(activity, caller!.Grant?.UserId ?? "dl_anonymous", clientActivityId);
         var externalId = conversationId + "|" + (clientActivityId ?? "srv-" + Guid.NewGuid().ToString("N"));
         var outcome = await pipeline.ProcessAsync(
             new InboundMessage(ChannelName, externalId, conversationId, activity, ChannelCapabilities.WebChat, DeliveryMode.Pull),
@@ -208,6 +215,34 @@ internal static partial class DirectLineEndpoints
             ? StoredActivity.IdFor(conversationId, inbound.Seq)
             : await FindEchoIdAsync(log, conversationId, clientActivityId, context.RequestAborted);
         return Results.Json(new ResourceResponse(id), DirectLineJsonContext.Default.ResourceResponse);
+    }
+
+    /// <summary>
+    /// Only what the bot uses is stored: the type, the text, a pressed choice, the locale, an event's name, and the
+    /// client's activity id (Web Chat matches its echo by it). Attachments, entities, names and any other channel data a
+    /// client sends are dropped, so nothing unexpected about the person lands in the database.
+    /// </summary>
+    private static Activity Minimal(Activity posted, string userId, string? clientActivityId)
+    {
+        var choice = ActivityJson.ChoiceValue(posted);
+        return new Activity
+        {
+            Type = posted.Type,
+            Text = posted.Type == ActivityTypes.Message ? posted.Text : null,
+            // What a person types is shown as typed: the echo must not be rendered as Markdown.
+            TextFormat = posted.Type == ActivityTypes.Message ? "plain" : null,
+            Locale = posted.Locale is { Length: <= 35 } locale ? locale : null,
+            Value = choice is { Length: <= 200 } ? ActivityJson.ChoicePayload(choice) : null,
+            Name = posted.Type == ActivityTypes.Event && posted.Name is { Length: <= 100 } name ? name : null,
+            ChannelData = clientActivityId is { Length: <= 100 } ? ClientActivityData(clientActivityId) : null,
+            From = new ChannelAccount { Id = userId, Role = RoleTypes.User },
+        };
+    }
+
+    private static JsonElement ClientActivityData(string clientActivityId)
+    {
+        using var document = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(new ClientData(clientActivityId), DirectLineJsonContext.Default.ClientData));
+        return document.RootElement.Clone();
     }
 
     /// <summary>A re-posted activity (e.g. Web Chat's retry) answers with the id its first delivery got.</summary>

@@ -18,4 +18,10 @@ public sealed class DirectLineOptions
     /// When unset, the request's own scheme and host are used.
     /// </summary>
     public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Activities one conversation may post per minute (beyond: 429 with Retry-After); far above any person's pace.</summary>
+    public int PostsPerMinutePerConversation { get; set; } = 30;
+
+    /// <summary>Activities one client address may post per minute, over all its conversations.</summary>
+    public int PostsPerMinutePerClient { get; set; } = 120;
 }

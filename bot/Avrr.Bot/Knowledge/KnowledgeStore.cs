@@ -88,6 +88,11 @@ public sealed class KnowledgeStore(
             throw new KnowledgeEditException($"'{path}' is not a path in the content layout (for example articles/ar/help.md).");
         }
 
+        if (text is { Length: > YamlLimits.MaxCharacters })
+        {
+            throw new KnowledgeEditException($"'{path}' is larger than {YamlLimits.MaxCharacters / 1000} KB; content files are much smaller.");
+        }
+
         return ChangeAsync(draftId, actor, text is null ? "draft.delete_file" : "draft.file", path, _ => text, ct);
     }
 
@@ -259,6 +264,12 @@ public sealed class KnowledgeStore(
                 .OrderBy(p => p.Length).FirstOrDefault()
                 ?? throw new KnowledgeEditException("The archive has no content.yaml (at its top or in a folder).");
             var prefix = manifest[..^"content.yaml".Length];
+            // A zip bomb is refused before anything is unpacked: content is a few hundred small files.
+            if (zip.Entries.Count > 5000 || zip.Entries.Sum(e => e.Length) > 50_000_000)
+            {
+                throw new KnowledgeEditException("The archive is far larger than any content set (more than 5,000 files or 50 MB unpacked).");
+            }
+
             foreach (var entry in zip.Entries)
             {
                 var path = entry.FullName.Replace('\\', '/');
@@ -278,9 +289,9 @@ public sealed class KnowledgeStore(
                     throw new KnowledgeEditException($"'{entry.FullName}' is not a path in the content layout.");
                 }
 
-                if (entry.Length > 1_000_000)
+                if (entry.Length > YamlLimits.MaxCharacters)
                 {
-                    throw new KnowledgeEditException($"'{entry.FullName}' is larger than 1 MB.");
+                    throw new KnowledgeEditException($"'{entry.FullName}' is larger than {YamlLimits.MaxCharacters / 1000} KB.");
                 }
 
                 await using var stream = await entry.OpenAsync(ct);
@@ -406,7 +417,16 @@ public sealed class KnowledgeStore(
         var changes = ContentSet.DeserializeChanges(draft.Changes);
         var baseFiles = ContentSet.Deserialize((await db.KnowledgeVersions.AsNoTracking().FirstAsync(v => v.Id == draft.BaseVersionId, ct)).Files);
         var file = path ?? target;
-        var text = change(ContentSet.Apply(baseFiles, changes));
+        string? text;
+        try
+        {
+            text = change(ContentSet.Apply(baseFiles, changes));
+        }
+        catch (FormatException ex)
+        {
+            throw new KnowledgeEditException($"{file} cannot be edited entry by entry until it is valid again ({ex.Message}); open it under 'Any file' and fix it.");
+        }
+
         var unchanged = text is null
             ? !baseFiles.ContainsKey(file)
             : baseFiles.TryGetValue(file, out var original) && original.Replace("\r\n", "\n", StringComparison.Ordinal) == text.Replace("\r\n", "\n", StringComparison.Ordinal);

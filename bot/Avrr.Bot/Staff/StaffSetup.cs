@@ -25,6 +25,7 @@ internal static class StaffSetup
     {
         // Identity's stores resolve the context per request; it comes from the same pool as everything else.
         builder.Services.AddScoped(services => services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContext());
+        builder.Services.AddOptions<StaffOptions>().BindConfiguration(StaffOptions.Section);
         // Cookies and antiforgery tokens must be readable by every instance and survive restarts: keys in the database.
         builder.Services.AddDataProtection().SetApplicationName("Avrr.Bot").PersistKeysToDbContext<AvrrDbContext>();
         builder.Services.AddIdentity<IdentityUser, IdentityRole>(options =>
@@ -42,7 +43,8 @@ internal static class StaffSetup
                 options.User.RequireUniqueEmail = true;
             })
             .AddEntityFrameworkStores<AvrrDbContext>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddPasswordValidator<CommonPasswordValidator>();
 
         // A changed password or removed role ends the other sessions within a minute, not after the default 30.
         builder.Services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
@@ -51,7 +53,8 @@ internal static class StaffSetup
             options.Cookie.Name = "avrr.staff";
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Strict;
-            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            // Secure is set by the cookie policy (Hosting/EdgeSetup): always, except plain http to localhost.
+            options.Cookie.SecurePolicy = CookieSecurePolicy.None;
             options.ExpireTimeSpan = TimeSpan.FromHours(8);
             options.SlidingExpiration = true;
             options.LoginPath = "/admin/login";

@@ -30,35 +30,16 @@ internal static class WebChatEndpoints
         return builder;
     }
 
-    /// <summary>Security headers for every response, and "/" rewritten to the page; runs before routing.</summary>
+    /// <summary>The web chat page's own security policy, and "/" rewritten to the page; runs before routing.</summary>
     public static WebApplication UseWebChatPage(this WebApplication app)
     {
         app.Use(async (context, next) =>
         {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers.XFrameOptions = "DENY";
-            if (context.Request.Path.StartsWithSegments("/admin"))
-            {
-                // Staff pages: no inline scripts, never cached (they show case and content data).
-                headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-                // Set last, unless antiforgery already did (it sets its own no-cache, no-store on pages with forms).
-                context.Response.OnStarting(() =>
-                {
-                    if (!context.Response.Headers.ContainsKey("Cache-Control"))
-                    {
-                        context.Response.Headers.CacheControl = "no-store";
-                    }
-
-                    return Task.CompletedTask;
-                });
-            }
-            else if (context.Request.Path == "/" || context.Request.Path.StartsWithSegments("/index.html"))
+            if (context.Request.Path == "/" || context.Request.Path.StartsWithSegments("/index.html"))
             {
                 // Web Chat styles itself with inline <style> elements; scripts come only from this host.
-                headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-                headers.CacheControl = "no-store";
+                context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+                context.Response.Headers.CacheControl = "no-store";
             }
 
             await next();

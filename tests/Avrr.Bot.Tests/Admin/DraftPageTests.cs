@@ -35,6 +35,25 @@ public sealed partial class DraftPageTests : IDisposable
         Assert.Empty((await _factory.Services.GetRequiredService<KnowledgeStore>().DraftAsync(draft, default)).Changes);
     }
 
+    [Fact]
+    public async Task A_yaml_bomb_in_a_draft_is_listed_as_an_error_and_the_host_stays_up()
+    {
+        await StaffAccounts.AddAsync(_factory.Services, "admin@example.org");
+        using var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        await StaffSignInTests.SignInAsync(client, "admin@example.org", StaffAccounts.Password);
+        var draft = await _factory.Services.GetRequiredService<KnowledgeStore>().CreateDraftAsync("Bomb", "admin@example.org", default);
+        var editor = await client.GetStringAsync(new Uri($"/admin/drafts/{draft}?path=questions.yaml", UriKind.Relative));
+
+        var saved = await PostAsync(client, draft, editor, "save", new() { ["path"] = "questions.yaml", ["text"] = "a: " + new string('[', 50_000) });
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+
+        var page = await client.GetStringAsync(new Uri($"/admin/drafts/{draft}", UriKind.Relative));
+        Assert.Contains("nested deeper than 32 levels", page, StringComparison.Ordinal);
+        var translations = await client.GetAsync(new Uri($"/admin/drafts/{draft}/translations/fr", UriKind.Relative));
+        Assert.True((int)translations.StatusCode < 500, $"translations page answered {(int)translations.StatusCode}");
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+    }
+
     private static async Task<HttpResponseMessage> PostAsync(HttpClient client, long draft, string page, string handler, Dictionary<string, string> form)
     {
         form["__RequestVerificationToken"] = Token().Match(page).Groups[1].Value;

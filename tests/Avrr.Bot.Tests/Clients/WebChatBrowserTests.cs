@@ -19,9 +19,25 @@ public sealed class WebChatBrowserTests
         return (playwright, browser);
     }
 
+    /// <summary>What each page did on the network and logged, printed when a page does not show what it should.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<IPage, System.Collections.Concurrent.ConcurrentQueue<string>> Journal = new();
+
+    private static string JournalOf(IPage page) => string.Join("\n", Journal.GetValueOrDefault(page) ?? new());
+
     private static async Task<IPage> OpenAsync(IBrowser browser, string url)
     {
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } });
+        var journal = Journal.GetOrAdd(page, _ => new());
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        page.Request += (_, r) => journal.Enqueue($"{clock.ElapsedMilliseconds,6} ms > {r.Method} {new Uri(r.Url).PathAndQuery.Split("&t=")[0]}");
+        page.Response += (_, r) => journal.Enqueue($"{clock.ElapsedMilliseconds,6} ms < {r.Status} {new Uri(r.Url).AbsolutePath}");
+        page.Console += (_, m) => journal.Enqueue($"{clock.ElapsedMilliseconds,6} ms console {m.Type}: {m.Text}");
+        page.WebSocket += (_, ws) =>
+        {
+            journal.Enqueue($"{clock.ElapsedMilliseconds,6} ms ws open");
+            ws.FrameReceived += (_, f) => journal.Enqueue($"{clock.ElapsedMilliseconds,6} ms ws frame {(f.Text ?? "").Length} chars");
+            ws.Close += (_, _) => journal.Enqueue($"{clock.ElapsedMilliseconds,6} ms ws closed");
+        };
         // Nothing may leave 127.0.0.1, not even the neutral site "leave quickly" goes to.
         await page.RouteAsync("**/*", route => route.Request.Url.StartsWith("http://127.0.0.1", StringComparison.Ordinal)
             ? route.ContinueAsync()
@@ -52,7 +68,15 @@ public sealed class WebChatBrowserTests
             var polling = await OpenAsync(browser, bot.BaseUrl + "/?transport=polling");
             foreach (var page in new[] { websocket, polling })
             {
-                await Assertions.Expect(Bubble(page, "welcome")).ToBeVisibleAsync(new() { Timeout = 20000 });
+                try
+                {
+                    await Assertions.Expect(Bubble(page, "welcome")).ToBeVisibleAsync(new() { Timeout = 20000 });
+                }
+                catch (PlaywrightException ex)
+                {
+                    throw new InvalidOperationException("No greeting. The page's journal:\n" + JournalOf(page), ex);
+                }
+
                 await SendAsync(page, "hello web chat");
                 await Assertions.Expect(Bubble(page, "echo 2: hello web chat")).ToBeVisibleAsync(new() { Timeout = 20000 });
             }

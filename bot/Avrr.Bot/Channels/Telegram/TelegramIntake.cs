@@ -15,8 +15,11 @@ internal sealed partial class TelegramIntake(InboxIntake inbox, OutboxStore outb
     /// <summary>Telegram's limits as the dialog shapes replies: 4096 characters, an inline keyboard (one button per row).</summary>
     public static ChannelCapabilities Capabilities { get; } = new(TelegramSender.MaxText, 24, true);
 
-    /// <returns>False when the update was a duplicate or not for the bot (group chats, edits, other kinds).</returns>
-    public async Task<bool> AcceptAsync(JsonNode update, CancellationToken ct)
+    /// <returns>
+    /// True when a new message was stored; false for a duplicate or an update not for the bot (group chats, edits,
+    /// other kinds); null when a message or button press is malformed (the webhook answers 400).
+    /// </returns>
+    public async Task<bool?> AcceptAsync(JsonNode update, CancellationToken ct)
     {
         if (update["message"] is JsonObject message)
         {
@@ -28,8 +31,8 @@ internal sealed partial class TelegramIntake(InboxIntake inbox, OutboxStore outb
             return await AcceptCallbackAsync(callback, ct);
         }
 
-        if (update["my_chat_member"]?["new_chat_member"]?["status"]?.GetValue<string>() == "kicked"
-            && update["my_chat_member"]?["chat"]?["id"]?.GetValue<long>() is { } blockedBy)
+        if (update["my_chat_member"].Get("new_chat_member").Get("status").AsString() == "kicked"
+            && update["my_chat_member"].Get("chat").Get("id").AsLong() is { } blockedBy)
         {
             // The person blocked the bot: stop now rather than at the next failed send.
             await outbox.OptOutAddressAsync(TelegramSender.ChannelName, Address(blockedBy), "the person blocked the bot", ct);
@@ -38,15 +41,20 @@ internal sealed partial class TelegramIntake(InboxIntake inbox, OutboxStore outb
         return false;
     }
 
-    private async Task<bool> AcceptMessageAsync(JsonObject message, CancellationToken ct)
+    private async Task<bool?> AcceptMessageAsync(JsonObject message, CancellationToken ct)
     {
-        if (message["chat"]?["type"]?.GetValue<string>() != "private" || message["chat"]?["id"]?.GetValue<long>() is not { } chatId)
+        if (message["chat"].Get("type").AsString() != "private")
         {
             return false;
         }
 
+        if (message["chat"].Get("id").AsLong() is not { } chatId || message["message_id"].AsLong() is not { } messageId)
+        {
+            return null;
+        }
+
         // Photos, voice notes, stickers: a placeholder the dialog answers, rather than silence.
-        var text = message["text"]?.GetValue<string>() ?? "[" + (message.Select(p => p.Key).FirstOrDefault(k => k is "photo" or "voice" or "audio" or "video" or "document" or "sticker" or "location" or "contact") ?? "message") + "]";
+        var text = message["text"].AsString() ?? "[" + (message.Select(p => p.Key).FirstOrDefault(k => k is "photo" or "voice" or "audio" or "video" or "document" or "sticker" or "location" or "contact") ?? "message") + "]";
         string? start = null;
         if (text is not null && (text == "/start" || text.StartsWith("/start ", StringComparison.Ordinal)))
         {
@@ -55,24 +63,24 @@ internal sealed partial class TelegramIntake(InboxIntake inbox, OutboxStore outb
             text = null;
         }
 
-        var activity = NewActivity(text, message["from"]?["language_code"]?.GetValue<string>());
-        var id = $"m:{Address(chatId)}:{message["message_id"]}";
+        var activity = NewActivity(text, message["from"].Get("language_code").AsString());
+        var id = $"m:{Address(chatId)}:{messageId.ToString(CultureInfo.InvariantCulture)}";
         return await AcceptAsync(chatId, id, activity, start, ct);
     }
 
-    private async Task<bool> AcceptCallbackAsync(JsonObject callback, CancellationToken ct)
+    private async Task<bool?> AcceptCallbackAsync(JsonObject callback, CancellationToken ct)
     {
-        var queryId = callback["id"]?.GetValue<string>();
-        if (callback["message"] is not JsonObject original || original["chat"]?["id"]?.GetValue<long>() is not { } chatId || queryId is null)
+        var queryId = callback["id"].AsString();
+        if (callback["message"] is not JsonObject original || original["chat"].Get("id").AsLong() is not { } chatId || queryId is null)
         {
-            return false;
+            return null;
         }
 
-        var data = callback["data"]?.GetValue<string>() ?? "";
+        var data = callback["data"].AsString() ?? "";
         // The pressed button's title comes back with the keyboard; a hashed value is matched by that title alone.
-        var title = original["reply_markup"]?["inline_keyboard"]?.AsArray().SelectMany(row => row?.AsArray() ?? [])
-            .FirstOrDefault(button => button?["callback_data"]?.GetValue<string>() == data)?["text"]?.GetValue<string>();
-        var activity = NewActivity(title ?? data, callback["from"]?["language_code"]?.GetValue<string>());
+        var title = original["reply_markup"].Get("inline_keyboard").AsArrayOrEmpty().SelectMany(row => row.AsArrayOrEmpty())
+            .FirstOrDefault(button => button.Get("callback_data").AsString() == data).Get("text").AsString();
+        var activity = NewActivity(title ?? data, callback["from"].Get("language_code").AsString());
         if (!data.StartsWith("h:", StringComparison.Ordinal))
         {
             activity.Value = ActivityJson.ChoicePayload(data);
@@ -81,7 +89,7 @@ internal sealed partial class TelegramIntake(InboxIntake inbox, OutboxStore outb
         var accepted = await AcceptAsync(chatId, "cb:" + queryId, activity, null, ct);
         // Answer even a duplicate: the person's client shows a spinner until the query is answered.
         _ = BestEffortAsync("answerCallbackQuery", new JsonObject { ["callback_query_id"] = queryId });
-        if (accepted && original["message_id"]?.GetValue<long>() is { } messageId && original["reply_markup"] is not null)
+        if (accepted && original["message_id"].AsLong() is { } messageId && original["reply_markup"] is not null)
         {
             // The keyboard has been used: remove it, so an old question is not answered twice by accident.
             _ = BestEffortAsync("editMessageReplyMarkup", new JsonObject { ["chat_id"] = chatId, ["message_id"] = messageId, ["reply_markup"] = new JsonObject { ["inline_keyboard"] = new JsonArray() } });

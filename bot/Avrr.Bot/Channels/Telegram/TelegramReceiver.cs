@@ -145,8 +145,8 @@ internal sealed partial class TelegramReceiver(
             return Results.BadRequest();
         }
 
-        await intake.AcceptAsync(update, context.RequestAborted);
-        return Results.Ok();
+        // A message Telegram sent in a shape no update has is refused; everything else is acknowledged at once.
+        return await intake.AcceptAsync(update, context.RequestAborted) is null ? Results.BadRequest() : Results.Ok();
     }
 
     private static partial class Log

@@ -72,14 +72,14 @@ internal sealed partial class WhatsAppWebhook(
             return Results.BadRequest();
         }
 
-        foreach (var value in (root?["entry"]?.AsArray() ?? []).SelectMany(e => e?["changes"]?.AsArray() ?? []).Select(c => c?["value"]))
+        foreach (var value in (root.Get("entry")).AsArrayOrEmpty().SelectMany(e => (e.Get("changes")).AsArrayOrEmpty()).Select(c => c.Get("value")))
         {
-            if (value is null || value["metadata"]?["phone_number_id"]?.GetValue<string>() != settings.PhoneNumberId)
+            if (value.Get("metadata").Get("phone_number_id").AsString() != settings.PhoneNumberId)
             {
                 continue;
             }
 
-            foreach (var message in value["messages"]?.AsArray() ?? [])
+            foreach (var message in value.Get("messages").AsArrayOrEmpty())
             {
                 if (message is JsonObject m)
                 {
@@ -87,7 +87,7 @@ internal sealed partial class WhatsAppWebhook(
                 }
             }
 
-            foreach (var report in value["statuses"]?.AsArray() ?? [])
+            foreach (var report in value.Get("statuses").AsArrayOrEmpty())
             {
                 if (report is JsonObject s)
                 {
@@ -148,14 +148,14 @@ internal sealed partial class WhatsAppWebhook(
 
     private async Task AcceptMessageAsync(JsonObject message, WhatsAppOptions settings, CancellationToken ct)
     {
-        var waId = message["from"]?.GetValue<string>();
-        var wamid = message["id"]?.GetValue<string>();
+        var waId = message["from"].AsString();
+        var wamid = message["id"].AsString();
         if (waId is null || wamid is null)
         {
             return;
         }
 
-        var sentAt = long.TryParse(message["timestamp"]?.GetValue<string>(), CultureInfo.InvariantCulture, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : time.GetUtcNow();
+        var sentAt = long.TryParse(message["timestamp"].AsString(), CultureInfo.InvariantCulture, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : time.GetUtcNow();
         if (time.GetUtcNow() - sentAt > TimeSpan.FromHours(settings.MaxMessageAgeHours))
         {
             // A replay after an outage: answering a days-old message would confuse more than help.
@@ -187,29 +187,29 @@ internal sealed partial class WhatsAppWebhook(
 
     private static (string? Text, string? Value) Content(JsonObject message)
     {
-        switch (message["type"]?.GetValue<string>())
+        switch (message["type"].AsString())
         {
             case "text":
-                return (message["text"]?["body"]?.GetValue<string>(), null);
+                return (message["text"].Get("body").AsString(), null);
             case "interactive":
-                var reply = message["interactive"]?["button_reply"] ?? message["interactive"]?["list_reply"];
-                var id = reply?["id"]?.GetValue<string>();
-                var title = reply?["title"]?.GetValue<string>();
+                var reply = message["interactive"].Get("button_reply") ?? message["interactive"].Get("list_reply");
+                var id = reply.Get("id").AsString();
+                var title = reply.Get("title").AsString();
                 // A reply id "n:3" stands for a choice whose value was too long: its number is the answer.
                 return id is not null && id.StartsWith("n:", StringComparison.Ordinal) ? (id[2..], null) : (title, id);
             case "button":
-                return (message["button"]?["text"]?.GetValue<string>(), message["button"]?["payload"]?.GetValue<string>());
+                return (message["button"].Get("text").AsString(), message["button"].Get("payload").AsString());
             default:
                 // Voice notes, pictures, locations: not silence, but something the dialog answers with a re-prompt
                 // (or, mid-menu, an offer of a person), so the person knows to write.
-                return ($"[{message["type"]?.GetValue<string>() ?? "message"}]", null);
+                return ($"[{message["type"].AsString() ?? "message"}]", null);
         }
     }
 
     private async Task ApplyStatusAsync(JsonObject report, CancellationToken ct)
     {
-        var id = report["id"]?.GetValue<string>();
-        var delivery = report["status"]?.GetValue<string>() switch
+        var id = report["id"].AsString();
+        var delivery = report["status"].AsString() switch
         {
             "sent" => DeliveryStatus.Sent,
             "delivered" => DeliveryStatus.Delivered,
@@ -222,7 +222,7 @@ internal sealed partial class WhatsAppWebhook(
             return;
         }
 
-        var error = report["errors"]?[0] is { } e ? $"{e["code"]}: {e["title"]}" : null;
+        var error = report["errors"].AsArrayOrEmpty().FirstOrDefault() is JsonObject e ? $"{e["code"]}: {e["title"].AsString()}" : null;
         await store.StatusAsync(WhatsAppSender.ChannelName, id, delivery.Value, error, ct);
         if (error is not null)
         {

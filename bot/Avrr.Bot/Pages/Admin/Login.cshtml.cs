@@ -1,12 +1,20 @@
+using Avrr.Bot.Hosting;
 using Avrr.Bot.Knowledge;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Avrr.Bot.Pages.Admin;
 
+[EnableRateLimiting(EdgeSetup.SignInPolicy)]
 public sealed class LoginModel(SignInManager<IdentityUser> signIn) : PageModel
 {
+    /// <summary>
+    /// One message for every failure, locked accounts included: the page never tells whether an account exists.
+    /// </summary>
+    public const string Failure = "Signing in did not work. Check your email and password; after 5 failed attempts an account is locked for 15 minutes.";
+
     [BindProperty]
     public string? Email { get; set; }
 
@@ -37,10 +45,11 @@ public sealed class LoginModel(SignInManager<IdentityUser> signIn) : PageModel
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/admin");
         }
 
-        // The same message whether the account exists or not, except for lockout, which the person must know about.
-        Error = result.IsLockedOut
-            ? "This account is locked for 15 minutes after too many failed attempts. Ask another administrator if you need access sooner."
-            : "The email or password is not right.";
+        Error = Failure;
+        // Audited without the password; the address shows where guessing comes from.
+        var account = await signIn.UserManager.FindByEmailAsync(Email.Trim()) is not null ? Email.Trim() : "an unknown email";
+        await audit.AuditAsync("anonymous", "staff.sign_in_failed", account,
+            $"{(result.IsLockedOut ? "locked out" : result.IsNotAllowed ? "not allowed" : "no such account, or not its password")} from {EdgeSetup.ClientAddress(HttpContext)}", HttpContext.RequestAborted);
         return Page();
     }
 
