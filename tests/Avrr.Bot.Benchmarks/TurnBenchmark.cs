@@ -75,16 +75,19 @@ internal static class TurnBenchmark
             BaselineTurnOnce();
         }
 
+        var encryption = EncryptionWork.FromStore(app.Services.GetRequiredService<KeyRing>(), Path.Combine(directory, "product.db"));
         var product = new Samples(options.Blocks * options.TurnsPerBlock);
         var floor = new Samples(options.Blocks * options.TurnsPerBlock);
+        var crypto = new Samples(options.Blocks * options.TurnsPerBlock);
         for (var block = 0; block < options.Blocks; block++)
         {
-            // Interleaved A B A B …: drift on the machine hits both sides alike.
+            // Interleaved A B C A B C …: drift on the machine hits every side alike.
             await MeasureAsync(floor, options.TurnsPerBlock, () => { BaselineTurnOnce(); return Task.CompletedTask; });
             await MeasureAsync(product, options.TurnsPerBlock, ProductTurn);
+            await MeasureAsync(crypto, options.TurnsPerBlock, () => { encryption.Turn(); return Task.CompletedTask; });
         }
 
-        return new BenchmarkResult(product, floor, options, engineName);
+        return new BenchmarkResult(product, floor, crypto, encryption, options, engineName);
     }
 
     private static async Task MeasureAsync(Samples samples, int turns, Func<Task> turn)
@@ -132,12 +135,17 @@ internal sealed class Samples(int capacity)
     }
 }
 
-internal sealed record BenchmarkResult(Samples Product, Samples Baseline, BenchmarkOptions Options, string Engine)
+internal sealed record BenchmarkResult(Samples Product, Samples Baseline, Samples Encryption, EncryptionWork Work, BenchmarkOptions Options, string Engine)
 {
     public const double RatioTarget = 0.5;
     public const double P99TargetMs = 2.0;
 
     public double Ratio => Product.TurnsPerSecond / Baseline.TurnsPerSecond;
+
+    /// <summary>The cryptography of one turn, measured on its own in the same run.</summary>
+    public double EncryptionMicros => 1_000_000 / Encryption.TurnsPerSecond;
+
+    public double EncryptionShare => EncryptionMicros / (1_000_000 / Product.TurnsPerSecond);
 
     public bool TargetMet => Ratio >= RatioTarget && Product.Percentile(0.99) < P99TargetMs;
 
@@ -151,6 +159,7 @@ internal sealed record BenchmarkResult(Samples Product, Samples Baseline, Benchm
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio {Ratio:F3} (target ≥ {RatioTarget}), product p99 {Product.Percentile(0.99):F3} ms (target < {P99TargetMs} ms): {(TargetMet ? "met" : "NOT met")}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"encryption: {EncryptionMicros:F1} µs and {Encryption.BytesPerTurn:F0} B per turn ({Work.ActivitiesPerTurn} activities of {Work.ActivityBytes} B, state of {Work.StateBytes} B), {EncryptionShare:P1} of the product turn"));
         return JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["productTurnsPerSecond"] = R(Product.TurnsPerSecond),
@@ -163,6 +172,9 @@ internal sealed record BenchmarkResult(Samples Product, Samples Baseline, Benchm
             ["baselineP99Ms"] = R(Baseline.Percentile(0.99)),
             ["baselineP999Ms"] = R(Baseline.Percentile(0.999)),
             ["productBytesPerTurn"] = R(Product.BytesPerTurn),
+            ["encryptionMicrosPerTurn"] = R(EncryptionMicros),
+            ["encryptionBytesPerTurn"] = R(Encryption.BytesPerTurn),
+            ["encryptionShareOfTurn"] = R(EncryptionShare),
             ["baselineBytesPerTurn"] = R(Baseline.BytesPerTurn),
             ["synchronous"] = Options.Synchronous.ToString(),
             ["turns"] = Options.Blocks * Options.TurnsPerBlock,

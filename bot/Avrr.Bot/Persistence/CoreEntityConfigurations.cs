@@ -46,7 +46,6 @@ internal sealed class InboxConfiguration : IAvrrEntityConfiguration<InboxRecord>
         e.Property(x => x.Payload).HasColumnName("payload");
         e.HasIndex(x => new { x.Channel, x.ExternalId }).IsUnique().HasDatabaseName("ux_inbox_channel_external_id");
         e.HasIndex(x => new { x.Status, x.Id }).HasDatabaseName("ix_inbox_status");
-        e.HasIndex(x => x.ReceivedAt).HasDatabaseName("ix_inbox_received_at");
     }
 }
 
@@ -68,7 +67,8 @@ internal sealed class ActivityConfiguration : IAvrrEntityConfiguration<ActivityR
         e.Property(x => x.LastError).HasColumnName("last_error").HasMaxLength(1000);
         e.Property(x => x.ExternalMessageId).HasColumnName("external_message_id").HasMaxLength(200);
         e.HasIndex(x => new { x.Delivery, x.NextAttemptAt }).HasDatabaseName("ix_activities_delivery");
-        e.HasIndex(x => x.ExpiresAt).HasDatabaseName("ix_activities_expires_at");
+        // Only rows kept for delivery have an expiry: rows with consent never touch this index.
+        e.HasIndex(x => x.ExpiresAt).HasDatabaseName("ix_activities_expires_at").HasFilter("expires_at IS NOT NULL");
         // Platform status reports (WhatsApp sent/delivered/read/failed) find their message by its platform id.
         e.HasIndex(x => x.ExternalMessageId).HasDatabaseName("ix_activities_external_message_id");
     }

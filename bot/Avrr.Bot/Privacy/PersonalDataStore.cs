@@ -119,6 +119,46 @@ public sealed class PersonalDataStore(StoreConnections connections, Conversation
         return dropped;
     }
 
+    /// <summary>
+    /// Inbox rows are written in time order, so the expired ones are the oldest ids: read forward from the start and
+    /// stop at the first recent row (no index on the time column to maintain on every message).
+    /// </summary>
+    internal async Task<int> ExpireDedupeKeysAsync(DateTimeOffset cutoff, CancellationToken ct)
+    {
+        var removed = 0;
+        while (true)
+        {
+            long? lastExpired = null;
+            var reachedRecent = false;
+            await using (var connection = await connections.OpenAsync(ct))
+            await using (var scan = Command(connection, null, "SELECT id, received_at, status FROM inbox WHERE id > @after ORDER BY id LIMIT 1000", ("after", lastExpired ?? 0)))
+            await using (var reader = await scan.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    if (reader.GetInt64(1) >= cutoff.ToUnixTimeMilliseconds() || reader.GetInt32(2) == (int)InboxStatus.Pending)
+                    {
+                        reachedRecent = true;
+                        break;
+                    }
+
+                    lastExpired = reader.GetInt64(0);
+                }
+            }
+
+            if (lastExpired is not { } upTo)
+            {
+                return removed;
+            }
+
+            removed += await ExecuteAsync($"DELETE FROM inbox WHERE id <= @id AND status <> {(int)InboxStatus.Pending}", ct, ("id", upTo));
+            if (reachedRecent)
+            {
+                return removed;
+            }
+        }
+    }
+
     internal async Task<List<string>> IdsAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
         await using var connection = await connections.OpenAsync(ct);

@@ -98,8 +98,7 @@ public sealed partial class RetentionSweep(
             }
         }
 
-        var dedupe = await store.ExecuteAsync($"DELETE FROM inbox WHERE received_at < @cutoff AND status <> {(int)InboxStatus.Pending}", ct,
-            ("cutoff", (now - retention.DedupeKeys).ToUnixTimeMilliseconds()));
+        var dedupe = await store.ExpireDedupeKeysAsync(now - retention.DedupeKeys, ct);
         var audit = await store.ExecuteAsync("DELETE FROM audit_log WHERE at < @cutoff", ct, ("cutoff", (now - retention.Audit).ToUnixTimeMilliseconds()));
         return new SweepResult(conversations, undelivered, erasedLeftovers, dedupe, audit);
     }

@@ -40,8 +40,7 @@ public sealed class EncryptedStore : Migration
 
         migrationBuilder.CreateIndex(name: "ux_conversations_address", table: "conversations", columns: ["channel", "address_hash"], unique: true);
         migrationBuilder.CreateIndex(name: "ix_conversations_updated_at", table: "conversations", column: "updated_at");
-        migrationBuilder.CreateIndex(name: "ix_activities_expires_at", table: "activities", column: "expires_at");
-        migrationBuilder.CreateIndex(name: "ix_inbox_received_at", table: "inbox", column: "received_at");
+        migrationBuilder.CreateIndex(name: "ix_activities_expires_at", table: "activities", column: "expires_at", filter: "expires_at IS NOT NULL");
     }
 
     protected override void Down(MigrationBuilder migrationBuilder) =>
