@@ -32,6 +32,8 @@ public sealed class WebChatBrowserTests
         page.Request += (_, r) => journal.Enqueue($"{clock.ElapsedMilliseconds,6} ms > {r.Method} {new Uri(r.Url).PathAndQuery.Split("&t=")[0]}");
         page.Response += (_, r) => journal.Enqueue($"{clock.ElapsedMilliseconds,6} ms < {r.Status} {new Uri(r.Url).AbsolutePath}");
         page.Console += (_, m) => journal.Enqueue($"{clock.ElapsedMilliseconds,6} ms console {m.Type}: {m.Text}");
+        page.PageError += (_, error) => journal.Enqueue($"{clock.ElapsedMilliseconds,6} ms page error: {error}");
+        page.FrameNavigated += (_, frame) => journal.Enqueue($"{clock.ElapsedMilliseconds,6} ms navigated: {frame.Url.Split('?')[0]}");
         page.WebSocket += (_, ws) =>
         {
             journal.Enqueue($"{clock.ElapsedMilliseconds,6} ms ws open");
@@ -132,7 +134,15 @@ public sealed class WebChatBrowserTests
             Assert.NotNull(await page.EvaluateAsync<string?>("sessionStorage.getItem('avrr.webchat')"));
 
             await page.Locator("#leave").ClickAsync();
-            await page.WaitForURLAsync("https://www.wikipedia.org/**");
+            try
+            {
+                await page.WaitForURLAsync("https://www.wikipedia.org/**");
+            }
+            catch (TimeoutException ex)
+            {
+                throw new InvalidOperationException($"Leave did not navigate (now at {page.Url}). The page's journal:\n" + JournalOf(page), ex);
+            }
+
             Assert.Contains("neutral", await page.ContentAsync(), StringComparison.Ordinal);
 
             // Back must not return to the chat: the page replaced its own history entry.
