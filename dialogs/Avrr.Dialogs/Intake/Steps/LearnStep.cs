@@ -1,0 +1,70 @@
+using Avrr.Knowledge;
+
+namespace Avrr.Dialogs.Intake.Steps;
+
+/// <summary>"About voluntary return": the articles of the learn menu, and questions typed in free text.</summary>
+internal sealed class LearnStep : IStep
+{
+    public Step Id => Step.Learn;
+
+    public void Render(Turn turn) => Show(turn);
+
+    private static List<ReplyChoice> Options(Turn turn) =>
+        turn.Knowledge.LearnArticles(turn.Language)
+            .Select(a => new ReplyChoice(Choices.ArticlePrefix + a.Id, a.Title))
+            .Append(new ReplyChoice(Choices.BackToMenu, turn.T("common.menu")))
+            .ToList();
+
+    public static void Show(Turn turn)
+    {
+        turn.Say("learn.prompt");
+        turn.Offer(Options(turn));
+        turn.State.Step = Step.Learn;
+    }
+
+    public void Handle(Turn turn, string? text)
+    {
+        var chosen = ChoiceMatcher.Match(Options(turn), turn.Input.Value, text)?.Value;
+        if (chosen == Choices.BackToMenu)
+        {
+            MenuStep.Show(turn);
+        }
+        else if (chosen is not null && turn.Knowledge.FindArticle(chosen[Choices.ArticlePrefix.Length..], turn.Language) is { } article)
+        {
+            ShowArticle(turn, article);
+        }
+        else
+        {
+            AnswerFreeText(turn, text);
+        }
+    }
+
+    private static void ShowArticle(Turn turn, Article article)
+    {
+        turn.SayText(article.Title + "\n\n" + article.BodyMarkdown, article.IsFallback, article.Language);
+        turn.Say("info.source", ("source", article.Source), ("date", article.LastVerified.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
+        turn.Offer(Options(turn));
+        turn.State.Step = Step.Learn;
+        turn.State.Retries = 0;
+    }
+
+    /// <summary>Free text is a question: answer from the curated articles, or offer a person when nothing fits.</summary>
+    public static void AnswerFreeText(Turn turn, string? text)
+    {
+        if (TextFolding.Words(text).Length < 2)
+        {
+            Flow.Reprompt(turn);
+            return;
+        }
+
+        if (turn.Knowledge.SearchArticles(turn.Language, text ?? "", 1) is [var best])
+        {
+            ShowArticle(turn, best.Article);
+            return;
+        }
+
+        turn.Say("info.not_found");
+        turn.Offer([new ReplyChoice(Choices.MenuCounsellor, turn.T("menu.counsellor")), new ReplyChoice(Choices.BackToMenu, turn.T("common.menu"))]);
+        turn.State.Step = Step.Menu;
+    }
+}
