@@ -1,4 +1,5 @@
 using Avrr.Bot.Admin;
+using Avrr.Bot.Cases;
 using Avrr.Bot.Channels;
 using Avrr.Bot.Cli;
 using Avrr.Bot.Hosting;
@@ -26,6 +27,7 @@ builder.AddWebChat();
 builder.AddPushChannels();
 builder.AddStaffSignIn();
 builder.AddAdmin();
+builder.AddConsole();
 
 var app = builder.Build();
 await app.MigrateStorageAsync();
@@ -43,6 +45,7 @@ app.UseWebSockets();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseTwoFactorRequirement();
 app.UseAntiforgery();
 
 app.MapOperations();
@@ -50,6 +53,7 @@ app.MapDirectLineEndpoints();
 app.MapWebChat();
 app.MapPushChannels();
 app.MapAdmin();
+app.MapConsole();
 await app.RunAsync();
 return 0;
 

@@ -26,13 +26,56 @@ public sealed record TurnInput(
 
     /// <summary>Where the person's request for a counsellor stands, as the host knows it.</summary>
     public CaseStatus Case { get; init; }
+
+    /// <summary>The open case's reference (e.g. <c>AV-7K3Q</c>) while <see cref="Case"/> is not <c>None</c>.</summary>
+    public string? CaseReference { get; init; }
 }
 
 /// <summary>
-/// Where a request for a counsellor stands. While a counsellor owns the conversation the engine answers only what
-/// must work in every state (stop, delete my data) and leaves everything else to the counsellor.
+/// Where a request for a counsellor stands. While the person waits for a counsellor or a counsellor owns the
+/// conversation, the engine answers only what must work in every state (safeguarding, stop, delete my data, language)
+/// and leaves everything else to the counsellor.
 /// </summary>
 public enum CaseStatus { None, Waiting, WithCounsellor }
+
+/// <summary>
+/// Something a counsellor (or the queue) did that the person must be told, in their language, in the same transaction
+/// as the change of owner.
+/// </summary>
+public abstract record CaseNotice
+{
+    private CaseNotice()
+    {
+    }
+
+    /// <summary>The request is in the queue. <c>ExpectedWait</c> is null when the host has no recent waits to go by.</summary>
+    public sealed record Queued(string Reference, TimeSpan? ExpectedWait) : CaseNotice;
+
+    public sealed record Joined(string CounsellorName) : CaseNotice;
+
+    public sealed record Transferred(string CounsellorName) : CaseNotice;
+
+    /// <summary>The counsellor released the case: back in the queue.</summary>
+    public sealed record Left : CaseNotice;
+
+    public sealed record Closed(string Reference) : CaseNotice;
+
+    /// <summary>The bot owns the conversation again and resumes at <c>ResumeAt</c> (see <see cref="ResumePoints"/>).</summary>
+    public sealed record HandedBack(string ResumeAt) : CaseNotice;
+}
+
+/// <summary>Where a hand-back to the bot can resume.</summary>
+public static class ResumePoints
+{
+    /// <summary>The main menu.</summary>
+    public const string Menu = "menu";
+
+    /// <summary>The eligibility questions, from the first one not answered yet.</summary>
+    public const string Check = "check";
+
+    /// <summary>One question asked again: <c>question:&lt;id&gt;</c>.</summary>
+    public const string QuestionPrefix = "question:";
+}
 
 /// <summary>A choice offered with a reply: <c>Value</c> comes back as <see cref="TurnInput.Value"/> when pressed.</summary>
 public sealed record ReplyChoice(string Value, string Title);
@@ -59,7 +102,11 @@ public sealed record OptedOut : DialogSignal;
 /// Whether the person agreed that what they write is kept. Without it the host keeps messages only until they are
 /// delivered, and stores no free text.
 /// </param>
-public sealed record TurnResult(string State, IReadOnlyList<Reply> Replies, IReadOnlyList<DialogSignal> Signals, bool KeepTranscript);
+public sealed record TurnResult(string State, IReadOnlyList<Reply> Replies, IReadOnlyList<DialogSignal> Signals, bool KeepTranscript)
+{
+    /// <summary>The person's language after the turn, once they have chosen one (cases are routed by it).</summary>
+    public string? Language { get; init; }
+}
 
 /// <summary>What the host keeps and for how long, so the privacy notice always says what the settings do.</summary>
 /// <param name="ConversationDays">Days after the last message that a conversation is kept.</param>
@@ -74,4 +121,7 @@ public interface IDialogEngine
 {
     /// <param name="state">The state stored after the previous turn, or null for a new conversation.</param>
     TurnResult Run(string? state, TurnInput input);
+
+    /// <summary>Tells the person what happened to their case, in their language; a hand-back also moves the dialog.</summary>
+    TurnResult Notify(string? state, CaseNotice notice, ChannelCapabilities capabilities, DateTimeOffset now);
 }

@@ -153,6 +153,17 @@ internal static class ContentChecks
         {
             Need($"contacts/{contact.HostCountry.ToLowerInvariant()}.yaml", contact.NameKey, $"contact '{contact.Id}'");
         }
+
+        foreach (var canned in model.Service.CannedResponses)
+        {
+            Need("content.yaml", "canned." + canned, $"canned response '{canned}'");
+        }
+
+        if (model.Service.Hours.Count > 0)
+        {
+            // Out of hours the person is told when counsellors work, in their language: the hours need their wording.
+            Need("content.yaml", "service.hours", "the office hours");
+        }
     }
 
     private static void CheckRulesAndReachability(ContentModel model, List<ContentDiagnostic> diagnostics)

@@ -66,6 +66,35 @@ public sealed record Article(string Id, string Language, string Title, string Bo
 
 public sealed record ArticleMatch(Article Article, double Score);
 
+/// <summary>When counsellors work, in the service's own time zone.</summary>
+public sealed record OfficeHours(DayOfWeek Day, TimeOnly Open, TimeOnly Close);
+
+/// <summary>How a case can end; the label is for staff (the console), not for the person.</summary>
+public sealed record CaseOutcome(string Id, string Label);
+
+/// <summary>
+/// The counsellors' service as content describes it: office hours (the bot tells people out of hours when they will
+/// hear back), the outcomes a case can be closed with, and the canned replies offered in the console (their texts are
+/// the strings <c>canned.&lt;id&gt;</c>, translated like any other).
+/// </summary>
+public sealed record ServiceInfo(TimeZoneInfo TimeZone, IReadOnlyList<OfficeHours> Hours, IReadOnlyList<CaseOutcome> Outcomes, IReadOnlyList<string> CannedResponses)
+{
+    /// <summary>No hours given: counsellors are taken to be available at any time.</summary>
+    public static ServiceInfo AlwaysOpen { get; } = new(TimeZoneInfo.Utc, [], [new("closed", "Closed")], []);
+
+    public bool IsOpen(DateTimeOffset at)
+    {
+        if (Hours.Count == 0)
+        {
+            return true;
+        }
+
+        var local = TimeZoneInfo.ConvertTime(at, TimeZone);
+        var time = TimeOnly.FromDateTime(local.DateTime);
+        return Hours.Any(h => h.Day == local.DayOfWeek && time >= h.Open && time < h.Close);
+    }
+}
+
 /// <summary>
 /// One published, validated, immutable content version. Every lookup is in memory: no file I/O on the turn path.
 /// </summary>
@@ -101,6 +130,9 @@ public interface IKnowledgeSnapshot
 
     GlobalCommand? MatchCommand(string text);
     IReadOnlyList<Contact> Contacts(string hostCountry);
+
+    /// <summary>Office hours, case outcomes and canned responses (content.yaml <c>service</c>).</summary>
+    ServiceInfo Service { get; }
 }
 
 /// <summary>Where the current published snapshot and earlier versions come from.</summary>

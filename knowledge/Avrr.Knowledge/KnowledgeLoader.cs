@@ -70,7 +70,7 @@ public static class KnowledgeLoader
 }
 
 /// <summary>Parses each file kind into the content model.</summary>
-internal sealed class ContentReader(ContentModel model, List<ContentDiagnostic> diagnostics)
+internal sealed partial class ContentReader(ContentModel model, List<ContentDiagnostic> diagnostics)
 {
     public void Read(IReadOnlyDictionary<string, string> files)
     {
@@ -126,7 +126,7 @@ internal sealed class ContentReader(ContentModel model, List<ContentDiagnostic> 
             return;
         }
 
-        yaml.OnlyKnownFields(root, "version", "source_language", "default_language", "languages", "core_articles", "learn_menu");
+        yaml.OnlyKnownFields(root, "version", "source_language", "default_language", "languages", "core_articles", "learn_menu", "service");
         model.Version = yaml.String(root, "version") ?? "";
         model.SourceLanguage = yaml.String(root, "source_language") ?? "en";
         model.DefaultLanguage = yaml.String(root, "default_language") ?? model.SourceLanguage;
@@ -139,6 +139,12 @@ internal sealed class ContentReader(ContentModel model, List<ContentDiagnostic> 
         {
             model.LearnMenu.AddRange(yaml.StringList(menu, "article ids"));
         }
+
+        if (YamlReader.Get(root, "service") is { } service)
+        {
+            ReadService(yaml, service);
+        }
+
         foreach (var entry in yaml.Sequence(root, "languages"))
         {
             yaml.OnlyKnownFields(entry, "code", "name", "rtl", "complete");

@@ -232,6 +232,8 @@ internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
         return null;
     }
 
+    public ServiceInfo Service => _model.Service;
+
     public IReadOnlyList<Contact> Contacts(string hostCountry) =>
         _model.Contacts.Where(c => string.Equals(c.HostCountry, hostCountry, StringComparison.OrdinalIgnoreCase)).ToList();
 }

@@ -48,4 +48,6 @@ internal sealed class ContentModel
     public Dictionary<SafeguardingCategory, List<string>> Lexicon { get; } = [];
     public Dictionary<GlobalCommand, List<string>> Commands { get; } = [];
     public List<Contact> Contacts { get; } = [];
+    public ServiceInfo Service { get; set; } = ServiceInfo.AlwaysOpen;
+    public int ServiceLine { get; set; }
 }

@@ -70,7 +70,7 @@ public sealed class ConsentTests
         t.Send("English");
         t.Send("no");
         t.Send("counsellor");
-        t.Case = CaseStatus.Waiting;
+        Assert.Equal(CaseStatus.Waiting, t.Case);
         t.Send("he hits me");
         t.Send("my data")
             .Says("data.item_consent_declined", ("date", "2026-11-24"))

@@ -37,16 +37,25 @@ public sealed class IntakeTranscriptTests
         Assert.Contains(Transcript.Knowledge.Current.Version, t.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("you are eligible", t.Text, StringComparison.OrdinalIgnoreCase);
 
-        t.Send("yes").Says("handoff.done");
+        t.Send("yes").Says("case.queued", ("reference", Transcript.Reference)).Says("case.wait_unknown").Says("case.until_then");
         var handoff = Assert.Single(t.Signals.OfType<HandoffRequested>());
         Assert.Equal(HandoffUrgency.Normal, handoff.Urgency);
         using var summary = JsonDocument.Parse(handoff.CaseSummaryJson);
-        Assert.Equal("LikelyEligible", summary.RootElement.GetProperty("preScreen").GetProperty("outcome").GetString());
-        Assert.Equal("de.means", summary.RootElement.GetProperty("preScreen").GetProperty("findings")[0].GetProperty("rule").GetString());
-        Assert.Equal("asylum_rejected", summary.RootElement.GetProperty("answers").GetProperty("status").GetString());
-        Assert.Equal("3", summary.RootElement.GetProperty("answers").GetProperty("household_size").GetString());
-        Assert.Equal("2026-12-31", summary.RootElement.GetProperty("answers").GetProperty("departure_deadline").GetString());
-        Assert.True(summary.RootElement.GetProperty("consent").GetProperty("given").GetBoolean());
+        var root = summary.RootElement;
+        Assert.Equal(2, root.GetProperty("schemaVersion").GetInt32());
+        Assert.Equal("directline", root.GetProperty("case").GetProperty("channel").GetString());
+        Assert.Equal("de", root.GetProperty("programme").GetString());
+        Assert.Equal(Transcript.Knowledge.Current.Version, root.GetProperty("contentVersion").GetString());
+        Assert.Equal("LikelyEligible", root.GetProperty("preScreen").GetProperty("outcome").GetString());
+        Assert.Equal("de.means", root.GetProperty("preScreen").GetProperty("findings")[0].GetProperty("rule").GetString());
+        var answers = root.GetProperty("answers").EnumerateArray().ToDictionary(a => a.GetProperty("question").GetString()!);
+        Assert.Equal("asylum_rejected", answers["status"].GetProperty("answer").GetString());
+        Assert.Equal("3", answers["household_size"].GetProperty("answer").GetString());
+        // Typed answers keep the person's own words beside the value.
+        Assert.Equal("٣", answers["household_size"].GetProperty("words").GetString());
+        Assert.Equal("2026-12-31", answers["departure_deadline"].GetProperty("answer").GetString());
+        Assert.Equal("31/12/2026", answers["departure_deadline"].GetProperty("words").GetString());
+        Assert.True(root.GetProperty("consent").GetProperty("given").GetBoolean());
     }
 
     [Fact]
@@ -136,7 +145,11 @@ public sealed class IntakeTranscriptTests
         Assert.Contains("112", t.Text, StringComparison.Ordinal);
         var handoff = Assert.Single(t.Signals.OfType<HandoffRequested>());
         Assert.Equal(HandoffUrgency.Urgent, handoff.Urgency);
-        Assert.Contains("Trafficking", handoff.CaseSummaryJson, StringComparison.Ordinal);
+        using var summary = JsonDocument.Parse(handoff.CaseSummaryJson);
+        var flag = Assert.Single(summary.RootElement.GetProperty("flags").EnumerateArray());
+        Assert.Equal("Trafficking", flag.GetProperty("category").GetString());
+        Assert.Equal("They took my passport and I was forced to work", flag.GetProperty("message").GetString());
+        t.Says("case.queued", ("reference", Transcript.Reference));
     }
 
     [Fact]
@@ -199,9 +212,10 @@ public sealed class IntakeTranscriptTests
     {
         var t = AcceptedInEnglish();
         t.Send("2");
-        t.Send("counselor").Says("handoff.done");
+        t.Send("counselor").Says("case.queued", ("reference", Transcript.Reference));
         Assert.Single(t.Signals.OfType<HandoffRequested>());
-        t.Send("human").Says("handoff.already");
+        t.Send("human").Says("case.already", ("reference", Transcript.Reference));
+        Assert.Single(t.Signals.OfType<HandoffRequested>());
     }
 
     [Fact]

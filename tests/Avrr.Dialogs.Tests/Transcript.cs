@@ -31,6 +31,14 @@ internal sealed class Transcript(string channelLocale = "en-US", ChannelCapabili
     /// <summary>Where the request for a counsellor stands, as the host would say on the next turns.</summary>
     public CaseStatus Case { get; set; }
 
+    /// <summary>The reference the host gives the case it opens on a hand-off.</summary>
+    public const string Reference = "AV-7K3Q";
+
+    /// <summary>What the host would say the wait is when it queues a case.</summary>
+    public TimeSpan? ExpectedWait { get; set; }
+
+    public DateTimeOffset Now => Began.AddMinutes(_turns);
+
     public Transcript Join() => Run(null, null);
 
     /// <summary>The first message of a person who came by a deep link (Telegram <c>/start &lt;parameter&gt;</c>).</summary>
@@ -40,11 +48,44 @@ internal sealed class Transcript(string channelLocale = "en-US", ChannelCapabili
 
     public Transcript Press(string value) => Run(null, value);
 
+    /// <summary>Sets the clock of the next turns (office hours).</summary>
+    public Transcript At(DateTimeOffset when)
+    {
+        _turns = (int)(when - Began).TotalMinutes;
+        return this;
+    }
+
     private Transcript Run(string? text, string? value, string? start = null)
     {
-        Last = Engine.Run(State, new TurnInput(text, value, channelLocale, capabilities ?? ChannelCapabilities.WebChat, Began.AddMinutes(_turns++), start) { Channel = Channel, Case = Case });
+        var now = Began.AddMinutes(_turns++);
+        Last = Engine.Run(State, new TurnInput(text, value, channelLocale, capabilities ?? ChannelCapabilities.WebChat, now, start) { Channel = Channel, Case = Case, CaseReference = Case == CaseStatus.None ? null : Reference });
         State = Last.State;
         Signals.AddRange(Last.Signals);
+        if (Case == CaseStatus.None && Last.Signals.Any(s => s is HandoffRequested))
+        {
+            // As the host does: the case opens and the person is told, in the same transaction, where they stand.
+            var turn = Last;
+            var queued = Engine.Notify(State, new CaseNotice.Queued(Reference, ExpectedWait), capabilities ?? ChannelCapabilities.WebChat, now);
+            State = queued.State;
+            Last = turn with { State = queued.State, Replies = [.. turn.Replies, .. queued.Replies] };
+            Case = CaseStatus.Waiting;
+        }
+
+        return this;
+    }
+
+    /// <summary>The host tells the person what happened to their case (a counsellor joined, handed back, closed it).</summary>
+    public Transcript Notify(CaseNotice notice)
+    {
+        Last = Engine.Notify(State, notice, capabilities ?? ChannelCapabilities.WebChat, Began.AddMinutes(_turns++));
+        State = Last.State;
+        Case = notice switch
+        {
+            CaseNotice.Joined or CaseNotice.Transferred => CaseStatus.WithCounsellor,
+            CaseNotice.Left => CaseStatus.Waiting,
+            CaseNotice.Closed or CaseNotice.HandedBack => CaseStatus.None,
+            _ => Case,
+        };
         return this;
     }
 

@@ -57,4 +57,24 @@ public sealed class ShippedContentTests
         Assert.Equal(["stages", "help", "voluntariness", "documents", "travel", "health", "minors"], articles.Select(a => a.Id));
         Assert.All(articles, a => Assert.Equal("ar", a.Language));
     }
+
+    [Fact]
+    public void The_service_has_office_hours_in_its_time_zone_outcomes_and_canned_responses_in_every_complete_language()
+    {
+        var service = ShippedContent.Snapshot.Service;
+
+        // Tuesday 24 November 2026: 09:30 in Brussels is 08:30 UTC; Saturday is closed.
+        Assert.True(service.IsOpen(new DateTimeOffset(2026, 11, 24, 8, 30, 0, TimeSpan.Zero)));
+        Assert.False(service.IsOpen(new DateTimeOffset(2026, 11, 24, 7, 59, 0, TimeSpan.Zero)));
+        Assert.False(service.IsOpen(new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.Zero)));
+        Assert.Contains(service.Outcomes, o => o.Id == "handed_back");
+        Assert.NotEmpty(service.CannedResponses);
+        foreach (var language in ShippedContent.Snapshot.Languages)
+        {
+            foreach (var canned in service.CannedResponses)
+            {
+                Assert.False(ShippedContent.Snapshot.Text("canned." + canned, language.Code).IsFallback, $"canned.{canned} in {language.Code}");
+            }
+        }
+    }
 }

@@ -211,4 +211,28 @@ public sealed class ValidatorTests
 
         Assert.Contains(Errors(files), e => e.File == "programmes/be.yaml" && e.Message.Contains("'rule.be.nonexistent'", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Service_errors_time_zone_hours_and_a_canned_response_without_its_text()
+    {
+        var files = Shipped();
+        Edit(files, "content.yaml", "timezone: Europe/Brussels", "timezone: Europe/Atlantis");
+        Edit(files, "content.yaml", "open: \"09:00\", close: \"17:00\"", "open: \"17:00\", close: \"09:00\"");
+        Edit(files, "content.yaml", "canned: [greeting,", "canned: [welcome_back, greeting,");
+
+        var errors = Errors(files).Select(e => e.ToString()).ToList();
+
+        Assert.Contains(errors, e => e.StartsWith("content.yaml:", StringComparison.Ordinal) && e.Contains("unknown time zone 'Europe/Atlantis'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("'open' must be before 'close'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("canned response 'welcome_back' uses string 'canned.welcome_back'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Office_hours_need_their_wording_for_the_person()
+    {
+        var files = Shipped();
+        Edit(files, "strings/en.yaml", "  service.hours:", "  service.opening_times:");
+
+        Assert.Contains(Errors(files), e => e.Message.Contains("the office hours uses string 'service.hours'", StringComparison.Ordinal));
+    }
 }

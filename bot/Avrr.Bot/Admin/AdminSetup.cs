@@ -17,7 +17,12 @@ internal static class AdminSetup
         builder.Services.AddRazorPages(options =>
         {
             options.Conventions.AuthorizeFolder("/Admin", StaffSetup.AdminPolicy);
+            options.Conventions.AuthorizeFolder("/Console", Cases.ConsoleSetup.ConsolePolicy);
+            options.Conventions.AddPageRoute("/Console/Index", "console/cases/{reference}");
+            options.Conventions.AuthorizePage("/Console/Supervisor", Cases.ConsoleSetup.SupervisorPolicy);
+            options.Conventions.AuthorizePage("/Audit", Cases.ConsoleSetup.SupervisorPolicy);
             options.Conventions.AllowAnonymousToPage("/Admin/Login");
+            options.Conventions.AllowAnonymousToPage("/Admin/LoginTwoFactor");
             options.Conventions.AllowAnonymousToPage("/Admin/Denied");
         });
         builder.Services.AddAntiforgery(options => options.HeaderName = "RequestVerificationToken");

@@ -11,7 +11,7 @@ namespace Avrr.Bot.Channels;
 /// across instances, results, the WhatsApp window per contact, and platform status reports. Portable SQL for SQLite
 /// and PostgreSQL, like the turn's.
 /// </summary>
-public sealed class OutboxStore(StoreConnections connections, KeyRing keys, BlindIndex index, ConversationDirectory directory, TimeProvider time, ConversationEvents events)
+public sealed class OutboxStore(StoreConnections connections, KeyRing keys, BlindIndex index, ConversationDirectory directory, TimeProvider time, ChangeFeed changes)
 {
     /// <summary>How long a claimed row is reserved for the instance sending it; after a crash it becomes due again.</summary>
     public static readonly TimeSpan ClaimLease = TimeSpan.FromSeconds(60);
@@ -102,6 +102,9 @@ public sealed class OutboxStore(StoreConnections connections, KeyRing keys, Blin
         {
             await DropDeliveredAsync(item.ConversationId, ct);
         }
+
+        // The console's ticks (queued → sent, held, failed), on whichever instance shows the conversation.
+        await changes.PublishAsync(new Change(item.ConversationId, -1, PushDeliveries: false), ct);
     }
 
     /// <summary>
@@ -168,7 +171,7 @@ public sealed class OutboxStore(StoreConnections connections, KeyRing keys, Blin
         if (await ExecuteAsync($"UPDATE activities SET delivery = {Pending}, next_attempt_at = @now WHERE conversation_id = @c AND delivery = {Held}", ct,
                 ("now", time.GetUtcNow().ToUnixTimeMilliseconds()), ("c", conversationId)) > 0)
         {
-            events.Published(conversationId, -1, hasPushDeliveries: true);
+            await changes.PublishAsync(new Change(conversationId, -1, PushDeliveries: true), ct);
         }
     }
 
@@ -207,45 +210,8 @@ public sealed class OutboxStore(StoreConnections connections, KeyRing keys, Blin
         {
             await ExecuteAsync("UPDATE activities SET delivery = @d, last_error = COALESCE(@e, last_error) WHERE conversation_id = @c AND seq = @s", ct,
                 ("d", (int)status), ("e", error is null ? null : Trim(error)), ("c", conversationId), ("s", seq));
+            await changes.PublishAsync(new Change(conversationId, -1, PushDeliveries: false), ct);
         }
-    }
-
-    /// <summary>Queues an activity for a push conversation outside a turn (a counsellor's reply).</summary>
-    public async Task<long> EnqueueAsync(string conversationId, Activity activity, CancellationToken ct)
-    {
-        await using var connection = await connections.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using var next = Command(connection, "UPDATE conversations SET next_seq = next_seq + 1, version = version + 1, updated_at = @now WHERE id = @c RETURNING next_seq, data_key",
-            ("now", time.GetUtcNow().ToUnixTimeMilliseconds()), ("c", conversationId));
-        next.Transaction = transaction;
-        long seq;
-        byte[] wrapped;
-        await using (var reader = await next.ExecuteReaderAsync(ct))
-        {
-            if (!await reader.ReadAsync(ct))
-            {
-                throw new InvalidOperationException($"No conversation {conversationId}.");
-            }
-
-            seq = reader.GetInt64(0) - 1;
-            wrapped = (byte[])reader.GetValue(1);
-        }
-
-        activity.Id = StoredActivity.IdFor(conversationId, seq);
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        byte[] payload;
-        using (var key = keys.OpenPersonKey(conversationId, wrapped))
-        {
-            payload = key.Seal(SealedField.Activity, seq, ActivityJson.SerializeToUtf8(activity));
-        }
-
-        await using var insert = Command(connection, $"INSERT INTO activities (conversation_id, seq, direction, payload, created_at, delivery, attempts, next_attempt_at) VALUES (@c, @s, {Out}, @p, @now, {Pending}, 0, @now)",
-            ("c", conversationId), ("s", seq), ("p", payload), ("now", now));
-        insert.Transaction = transaction;
-        await insert.ExecuteNonQueryAsync(ct);
-        await transaction.CommitAsync(ct);
-        events.Published(conversationId, seq, hasPushDeliveries: true);
-        return seq;
     }
 
     private async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)

@@ -121,7 +121,7 @@ internal static class EdgeSetup
             headers["Referrer-Policy"] = "no-referrer";
             headers.XFrameOptions = "DENY";
             var path = context.Request.Path;
-            var staff = path.StartsWithSegments("/admin") || path.StartsWithSegments("/staff") || path.StartsWithSegments("/console");
+            var staff = path.StartsWithSegments("/admin") || path.StartsWithSegments("/staff") || path.StartsWithSegments("/console") || path.StartsWithSegments("/api/console") || path.StartsWithSegments("/audit");
             context.Response.OnStarting(() =>
             {
                 var response = context.Response;

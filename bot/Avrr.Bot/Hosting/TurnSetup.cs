@@ -14,6 +14,8 @@ internal static class TurnSetup
         builder.Services.AddSingleton<TurnSessionPool>();
         builder.Services.AddSingleton<ConversationLocks>();
         builder.Services.AddSingleton<ConversationEvents>();
+        builder.Services.AddSingleton<ChangeFeed>();
+        builder.Services.AddHostedService<ChangeListener>();
         builder.Services.AddSingleton<ActivityLog>();
         builder.Services.AddSingleton<ConversationDirectory>();
         builder.Services.AddSingleton<TurnPipeline>();

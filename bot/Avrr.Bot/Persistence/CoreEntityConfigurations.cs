@@ -74,24 +74,6 @@ internal sealed class ActivityConfiguration : IAvrrEntityConfiguration<ActivityR
     }
 }
 
-internal sealed class HandoffRequestConfiguration : IAvrrEntityConfiguration<HandoffRequestRecord>
-{
-    public void Configure(EntityTypeBuilder<HandoffRequestRecord> e)
-    {
-        e.ToTable("handoff_requests");
-        e.HasKey(x => x.Id);
-        e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
-        e.Property(x => x.ConversationId).HasColumnName("conversation_id").HasMaxLength(200);
-        e.Property(x => x.Urgency).HasColumnName("urgency");
-        e.Property(x => x.Reason).HasColumnName("reason").HasMaxLength(200);
-        e.Property(x => x.CaseSummary).HasColumnName("case_summary");
-        e.Property(x => x.Status).HasColumnName("status");
-        e.Property(x => x.CreatedAt).HasColumnName("created_at");
-        e.HasIndex(x => new { x.Status, x.Urgency }).HasDatabaseName("ix_handoff_requests_status");
-        e.HasIndex(x => x.ConversationId).HasDatabaseName("ix_handoff_requests_conversation");
-    }
-}
-
 internal sealed class HostSettingConfiguration : IAvrrEntityConfiguration<HostSettingRecord>
 {
     public void Configure(EntityTypeBuilder<HostSettingRecord> e)

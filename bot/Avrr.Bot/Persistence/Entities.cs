@@ -2,8 +2,11 @@ namespace Avrr.Bot.Persistence;
 
 // Times are Unix milliseconds (UTC) so the hand-written turn SQL is identical on SQLite and PostgreSQL.
 
-/// <summary>Who may speak in a conversation. The bot posts only while it is the owner (avrr-domain.md §8.1).</summary>
-public enum ConversationOwner { Bot = 0, Queued = 1, Counsellor = 2, Closed = 3 }
+/// <summary>
+/// Who may speak in a conversation: the bot posts only while it is the owner. Queued and Counsellor exist only while the
+/// conversation has an open case; closing or handing back makes the bot the owner again.
+/// </summary>
+public enum ConversationOwner { Bot = 0, Queued = 1, Counsellor = 2 }
 
 public sealed class ConversationRecord
 {
@@ -74,20 +77,6 @@ public sealed class ActivityRecord
     public string? LastError { get; set; }
     /// <summary>A keyed hash of the platform's id for the sent message (status reports find it by this).</summary>
     public string? ExternalMessageId { get; set; }
-}
-
-public enum HandoffStatus { Open = 0, Claimed = 1, Closed = 2 }
-
-public sealed class HandoffRequestRecord
-{
-    public long Id { get; set; }
-    public required string ConversationId { get; set; }
-    public int Urgency { get; set; }
-    public required string Reason { get; set; }
-    /// <summary>The case summary JSON, sealed with the person's key.</summary>
-    public required byte[] CaseSummary { get; set; }
-    public HandoffStatus Status { get; set; }
-    public long CreatedAt { get; set; }
 }
 
 /// <summary>Values the host generates once and must keep (e.g. the Direct Line secret when none is configured).</summary>

@@ -112,20 +112,21 @@ internal sealed partial class LegacyDataUpgrade(StoreConnections connections, Ke
                 ("n", id), ("x", hash), ("p", sealedPayload), ("id", rowId));
         }
 
-        var handoffs = new List<(long Id, byte[] Summary)>();
-        await using (var select = Command(connection, transaction, "SELECT id, case_summary FROM handoff_requests WHERE conversation_id = @c", ("c", legacy.Id)))
+        // Hand-off requests became cases (migration Cases) with their summaries still in plaintext bytes.
+        var cases = new List<(long Id, byte[]? Summary)>();
+        await using (var select = Command(connection, transaction, "SELECT id, summary FROM cases WHERE conversation_id = @c", ("c", legacy.Id)))
         await using (var reader = await select.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
             {
-                handoffs.Add((reader.GetInt64(0), Bytes(reader, 1)));
+                cases.Add((reader.GetInt64(0), reader.IsDBNull(1) ? null : Bytes(reader, 1)));
             }
         }
 
-        foreach (var (rowId, summary) in handoffs)
+        foreach (var (rowId, summary) in cases)
         {
-            await ExecuteAsync(connection, transaction, "UPDATE handoff_requests SET conversation_id = @n, case_summary = @s WHERE id = @id", ct,
-                ("n", id), ("s", key.Seal(SealedField.HandoffSummary, 0, summary)), ("id", rowId));
+            await ExecuteAsync(connection, transaction, "UPDATE cases SET conversation_id = @n, summary = @s WHERE id = @id", ct,
+                ("n", id), ("s", summary is null ? null : key.Seal(SealedField.HandoffSummary, 0, summary)), ("id", rowId));
         }
 
         await ExecuteAsync(connection, transaction, "UPDATE channel_contacts SET conversation_id = @n WHERE conversation_id = @c", ct, ("n", id), ("c", legacy.Id));

@@ -15,6 +15,8 @@ public enum SealedField : byte
     Activity = 3,
     InboxPayload = 4,
     HandoffSummary = 5,
+    /// <summary>A counsellor's private note; the row is the note's time (ms), so a note cannot pass for another.</summary>
+    CaseNote = 6,
 }
 
 /// <summary>A sealed value failed to authenticate: altered, moved to another row, or sealed with another key.</summary>

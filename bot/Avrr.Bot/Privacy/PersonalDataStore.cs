@@ -5,11 +5,11 @@ using Avrr.Bot.Turns;
 namespace Avrr.Bot.Privacy;
 
 /// <summary>What is kept about one conversation, in counts only: what staff see before they erase it.</summary>
-public sealed record KeptData(string ConversationId, string Channel, DateTimeOffset Created, DateTimeOffset LastActivity, int Messages, bool HasState, int HandoffRequests, bool HasAddress, ConversationOwner Owner);
+public sealed record KeptData(string ConversationId, string Channel, DateTimeOffset Created, DateTimeOffset LastActivity, int Messages, bool HasState, int Cases, bool HasAddress, ConversationOwner Owner);
 
 /// <summary>
 /// Deletes a person's data outside a turn: staff erasure on request, and the retention sweep. Everything goes in one
-/// transaction (conversation with its key, transcript and outbox, inbox links, window, hand-off requests), so a crash
+/// transaction (conversation with its key, transcript and outbox, inbox links, window, cases with their notes), so a crash
 /// leaves either all of it or none; only the keyed dedupe hashes stay, unlinked, until they expire.
 /// </summary>
 public sealed class PersonalDataStore(StoreConnections connections, ConversationLocks locks, ErasureFollowUp followUp, TimeProvider time)
@@ -22,7 +22,7 @@ public sealed class PersonalDataStore(StoreConnections connections, Conversation
         await using var command = Command(connection, null, """
             SELECT c.channel, c.created_at, c.updated_at, c.state IS NOT NULL, c.channel_address IS NOT NULL, c.owner,
                    (SELECT COUNT(*) FROM activities a WHERE a.conversation_id = c.id),
-                   (SELECT COUNT(*) FROM handoff_requests h WHERE h.conversation_id = c.id)
+                   (SELECT COUNT(*) FROM cases k WHERE k.conversation_id = c.id)
             FROM conversations c WHERE c.id = @id
             """, ("id", conversationId));
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -81,7 +81,6 @@ public sealed class PersonalDataStore(StoreConnections connections, Conversation
         foreach (var sql in new[]
         {
             "DELETE FROM activities WHERE conversation_id = @id",
-            "DELETE FROM handoff_requests WHERE conversation_id = @id",
             "DELETE FROM channel_contacts WHERE conversation_id = @id",
             $"UPDATE inbox SET payload = NULL, status = {(int)InboxStatus.Processed}, conversation_id = '' WHERE conversation_id = @id",
         })
@@ -89,6 +88,8 @@ public sealed class PersonalDataStore(StoreConnections connections, Conversation
             await using var command = Command(connection, transaction, sql, ("id", conversationId));
             await command.ExecuteNonQueryAsync(ct);
         }
+
+        await Cases.CaseRows.DeleteForConversationAsync(connection, transaction, conversationId, ct);
     }
 
     /// <summary>Push conversations erased by their person whose receipt was delivered, or could not be within a day.</summary>
@@ -157,6 +158,62 @@ public sealed class PersonalDataStore(StoreConnections connections, Conversation
                 return removed;
             }
         }
+    }
+
+    /// <summary>Closed cases past their retention, with their events, notes and webhook deliveries.</summary>
+    internal async Task<int> DeleteClosedCasesAsync(DateTimeOffset closedBefore, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var deleted = await Cases.CaseRows.DeleteClosedBeforeAsync(connection, transaction, closedBefore.ToUnixTimeMilliseconds(), ct);
+        await transaction.CommitAsync(ct);
+        return deleted;
+    }
+
+    /// <summary>
+    /// Inactive conversations whose closed case is still kept: the transcript, state, address and window go like any
+    /// inactive conversation's; the row stays with only the data key that opens the case summary, until the case goes.
+    /// </summary>
+    internal async Task<int> StripForClosedCasesAsync(DateTimeOffset inactiveBefore, CancellationToken ct)
+    {
+        var ids = await IdsAsync($"""
+            SELECT id FROM conversations c WHERE c.updated_at < @cutoff
+              AND c.owner NOT IN ({(int)ConversationOwner.Queued}, {(int)ConversationOwner.Counsellor})
+              AND EXISTS (SELECT 1 FROM cases k WHERE k.conversation_id = c.id)
+              AND (c.state IS NOT NULL OR c.channel_address IS NOT NULL OR EXISTS (SELECT 1 FROM activities a WHERE a.conversation_id = c.id))
+            LIMIT 500
+            """, ct, ("cutoff", inactiveBefore.ToUnixTimeMilliseconds()));
+        var stripped = 0;
+        foreach (var id in ids)
+        {
+            using var _ = await locks.AcquireAsync(id, ct);
+            await using var connection = await connections.OpenAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await using var strip = Command(connection, transaction, $"""
+                UPDATE conversations SET state = NULL, channel_address = NULL, address_hash = NULL, version = version + 1
+                WHERE id = @id AND updated_at < @cutoff AND owner NOT IN ({(int)ConversationOwner.Queued}, {(int)ConversationOwner.Counsellor})
+                  AND NOT EXISTS (SELECT 1 FROM inbox i WHERE i.conversation_id = @id AND i.status = {(int)InboxStatus.Pending})
+                """, ("id", id), ("cutoff", inactiveBefore.ToUnixTimeMilliseconds()));
+            if (await strip.ExecuteNonQueryAsync(ct) == 1)
+            {
+                foreach (var sql in new[]
+                {
+                    "DELETE FROM activities WHERE conversation_id = @id",
+                    "DELETE FROM channel_contacts WHERE conversation_id = @id",
+                    $"UPDATE inbox SET payload = NULL, status = {(int)InboxStatus.Processed}, conversation_id = '' WHERE conversation_id = @id",
+                })
+                {
+                    await using var command = Command(connection, transaction, sql, ("id", id));
+                    await command.ExecuteNonQueryAsync(ct);
+                }
+
+                stripped++;
+            }
+
+            await transaction.CommitAsync(ct);
+        }
+
+        return stripped;
     }
 
     internal async Task<List<string>> IdsAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)

@@ -6,13 +6,20 @@ namespace Avrr.Bot.Privacy;
 /// <summary>What one sweep removed.</summary>
 public sealed record SweepResult(int Conversations, int UndeliveredOnly, int ErasedLeftovers, int DedupeKeys, int AuditEntries)
 {
-    public int Total => Conversations + UndeliveredOnly + ErasedLeftovers + DedupeKeys + AuditEntries;
+    /// <summary>Closed cases deleted after Privacy:Retention:ClosedCases.</summary>
+    public int ClosedCases { get; init; }
+
+    /// <summary>Inactive conversations reduced to the key of their closed case's summary.</summary>
+    public int Stripped { get; init; }
+
+    public int Total => Conversations + UndeliveredOnly + ErasedLeftovers + DedupeKeys + AuditEntries + ClosedCases + Stripped;
 }
 
 /// <summary>
 /// Enforces what the privacy notice promises, on one instance at a time: conversations inactive for
-/// <c>Privacy:Retention:Conversations</c> are erased unless a hand-off for them is still open; messages kept only for
-/// delivery expire; dedupe hashes and audit entries expire. Each conversation goes in its own transaction, so a restart
+/// <c>Privacy:Retention:Conversations</c> are erased unless a case for them is still open (a closed case keeps only its
+/// summary, until <c>Privacy:Retention:ClosedCases</c>); messages kept only for delivery expire; dedupe hashes and audit
+/// entries expire. Each conversation goes in its own transaction, so a restart
 /// in the middle loses nothing and the next sweep carries on.
 /// </summary>
 public sealed partial class RetentionSweep(
@@ -39,7 +46,7 @@ public sealed partial class RetentionSweep(
                 var result = await RunOnceAsync(int.MaxValue, stoppingToken);
                 if (result?.Total > 0)
                 {
-                    Log.Swept(logger, result.Conversations, result.UndeliveredOnly, result.ErasedLeftovers, result.DedupeKeys, result.AuditEntries);
+                    Log.Swept(logger, result.Conversations, result.Stripped, result.ClosedCases, result.UndeliveredOnly, result.ErasedLeftovers, result.DedupeKeys, result.AuditEntries);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -70,16 +77,19 @@ public sealed partial class RetentionSweep(
             """, ct, ("now", now.ToUnixTimeMilliseconds()));
 
         var erasedLeftovers = await store.DropErasedAsync(now, ct);
+        var closedCases = await store.DeleteClosedCasesAsync(now - retention.ClosedCases, ct);
 
-        // Inactive conversations, unless a person is waiting for, or talking to, a counsellor.
+        // Inactive conversations, unless a person is waiting for, or talking to, a counsellor. A closed case's summary
+        // is kept longer than the conversation: its conversation keeps only the key that opens it (see StripAsync).
         var cutoff = now - retention.Conversations;
+        var stripped = await store.StripForClosedCasesAsync(cutoff, ct);
         var conversations = 0;
         while (conversations < maxConversations)
         {
             var batch = await store.IdsAsync($"""
                 SELECT id FROM conversations c WHERE c.updated_at < @cutoff
                   AND c.owner NOT IN ({(int)ConversationOwner.Queued}, {(int)ConversationOwner.Counsellor})
-                  AND NOT EXISTS (SELECT 1 FROM handoff_requests h WHERE h.conversation_id = c.id AND h.status <> {(int)HandoffStatus.Closed})
+                  AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.conversation_id = c.id)
                 ORDER BY c.updated_at LIMIT 200
                 """, ct, ("cutoff", cutoff.ToUnixTimeMilliseconds()));
             var erasedInBatch = 0;
@@ -100,7 +110,7 @@ public sealed partial class RetentionSweep(
 
         var dedupe = await store.ExpireDedupeKeysAsync(now - retention.DedupeKeys, ct);
         var audit = await store.ExecuteAsync("DELETE FROM audit_log WHERE at < @cutoff", ct, ("cutoff", (now - retention.Audit).ToUnixTimeMilliseconds()));
-        return new SweepResult(conversations, undelivered, erasedLeftovers, dedupe, audit);
+        return new SweepResult(conversations, undelivered, erasedLeftovers, dedupe, audit) { ClosedCases = closedCases, Stripped = stripped };
     }
 
     /// <summary>SQLite has one instance; on PostgreSQL a session advisory lock elects the sweeper for this run.</summary>
@@ -144,8 +154,8 @@ public sealed partial class RetentionSweep(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Retention sweep removed {Conversations} conversations, {Undelivered} messages kept only for delivery, {Erased} erased conversations' receipts, {Dedupe} dedupe keys and {Audit} audit entries")]
-        public static partial void Swept(ILogger logger, int conversations, int undelivered, int erased, int dedupe, int audit);
+        [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Retention sweep removed {Conversations} conversations, the transcripts of {Stripped} with a closed case, {ClosedCases} closed cases, {Undelivered} messages kept only for delivery, {Erased} erased conversations' receipts, {Dedupe} dedupe keys and {Audit} audit entries")]
+        public static partial void Swept(ILogger logger, int conversations, int stripped, int closedCases, int undelivered, int erased, int dedupe, int audit);
 
         [LoggerMessage(EventId = 5102, Level = LogLevel.Error, Message = "The retention sweep failed; it runs again at the next interval")]
         public static partial void Failed(ILogger logger, Exception exception);

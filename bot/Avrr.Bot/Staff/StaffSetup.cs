@@ -47,7 +47,11 @@ internal static class StaffSetup
             .AddPasswordValidator<CommonPasswordValidator>();
 
         // A changed password or removed role ends the other sessions within a minute, not after the default 30.
-        builder.Services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
+        builder.Services.Configure<SecurityStampValidatorOptions>(options =>
+        {
+            options.ValidationInterval = TimeSpan.FromMinutes(1);
+            TwoFactor.KeepSecondFactor(options);
+        });
         builder.Services.ConfigureApplicationCookie(options =>
         {
             options.Cookie.Name = "avrr.staff";

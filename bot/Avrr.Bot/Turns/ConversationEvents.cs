@@ -33,6 +33,19 @@ public sealed class ConversationEvents
         }
     }
 
+    /// <summary>Wakes every listener once (after notifications from other instances may have been missed).</summary>
+    public void PublishedEverywhere()
+    {
+        _pushed.Writer.TryWrite("");
+        lock (_listeners)
+        {
+            foreach (var listener in _listeners.Values.SelectMany(l => l))
+            {
+                listener.Writer.TryWrite(-1);
+            }
+        }
+    }
+
     public Subscription Subscribe(string conversationId)
     {
         // Bounded to one pending nudge: a slow reader coalesces nudges instead of buffering them.

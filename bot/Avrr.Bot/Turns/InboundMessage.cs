@@ -52,4 +52,7 @@ public sealed record TurnOutcome(TurnStatus Status, StoredActivity? Inbound, IRe
     public static TurnOutcome Duplicate { get; } = new(TurnStatus.Duplicate, null, []);
 
     public static TurnOutcome Dropped { get; } = new(TurnStatus.Dropped, null, []);
+
+    /// <summary>What this turn changed, for the listeners woken after commit.</summary>
+    public Change Change { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Avrr.Bot.Activities;
+using Avrr.Bot.Cases;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;
 using Avrr.Dialogs;
@@ -18,38 +19,41 @@ internal sealed partial class TurnPipeline
     private readonly TurnSessionPool _sessions;
     private readonly IDialogEngine _engine;
     private readonly ConversationLocks _locks;
-    private readonly ConversationEvents _events;
+    private readonly ChangeFeed _changes;
     private readonly KeyRing _keys;
     private readonly BlindIndex _index;
     private readonly ErasureFollowUp _erasures;
     private readonly TimeProvider _time;
     private readonly BotOptions _bot;
     private readonly RetentionOptions _retention;
+    private readonly bool _webhook;
     private readonly ILogger<TurnPipeline> _logger;
 
     public TurnPipeline(
         TurnSessionPool sessions,
         IDialogEngine engine,
         ConversationLocks locks,
-        ConversationEvents events,
+        ChangeFeed changes,
         KeyRing keys,
         BlindIndex index,
         ErasureFollowUp erasures,
         TimeProvider time,
         IOptions<BotOptions> bot,
         IOptions<PrivacyOptions> privacy,
+        IOptions<Cases.CasesOptions> cases,
         ILogger<TurnPipeline> logger)
     {
         _sessions = sessions;
         _engine = engine;
         _locks = locks;
-        _events = events;
+        _changes = changes;
         _keys = keys;
         _index = index;
         _erasures = erasures;
         _time = time;
         _bot = bot.Value;
         _retention = privacy.Value.Retention;
+        _webhook = cases.Value.Webhook.Enabled;
         _logger = logger;
     }
 
@@ -156,36 +160,49 @@ internal sealed partial class TurnPipeline
         var inboundStored = new StoredActivity(conversationId, seq, ActivityDirection.In, inbound);
         seq++;
 
-        var owner = conversation?.Owner ?? ConversationOwner.Bot;
+        // The case decides who owns the conversation: without an open case the bot does, whatever the row says.
+        var openCase = conversation?.Case;
+        var owner = openCase is null ? ConversationOwner.Bot : conversation!.Owner == ConversationOwner.Counsellor ? ConversationOwner.Counsellor : ConversationOwner.Queued;
         var optedOut = conversation?.OptedOut ?? false;
         var state = conversation?.State is { } storedState ? key.OpenString(SealedField.ConversationState, 0, storedState) : null;
         var outgoing = new List<StoredActivity>();
         IReadOnlyList<DialogSignal> signals = [];
         var status = TurnStatus.Processed;
         var keepTranscript = true;
+        string? language = null;
+        HandoffRequested? handoff = null;
+        string? newReference = null;
 
         if (ShouldRunDialog(inbound, conversation is null or { NextSeq: 0 }))
         {
-            var result = _engine.Run(state, ToTurnInput(message, now, owner));
+            var result = _engine.Run(state, ToTurnInput(message, now, owner, openCase));
             state = result.State;
             signals = result.Signals;
             keepTranscript = result.KeepTranscript;
+            language = result.Language;
             optedOut = signals.Any(s => s is OptedOut);
-            if (owner == ConversationOwner.Bot && signals.Any(s => s is HandoffRequested))
+            var replies = result.Replies;
+            handoff = signals.Any(s => s is EraseRequested) ? null : signals.OfType<HandoffRequested>().MaxBy(h => h.Urgency);
+            if (handoff is not null && openCase is null)
             {
+                // The case opens in this transaction, and the person is told their reference and the wait with it.
+                newReference = CaseReferences.New();
+                var queued = _engine.Notify(state, new CaseNotice.Queued(newReference, await session.ExpectedWaitAsync(nowMs, ct)), message.Capabilities, now);
+                state = queued.State;
+                replies = [.. replies, .. queued.Replies];
                 owner = ConversationOwner.Queued;
             }
 
-            if (owner == ConversationOwner.Counsellor && result.Replies.Count == 0 && signals.Count == 0)
+            if (owner != ConversationOwner.Bot && replies.Count == 0 && signals.Count == 0)
             {
                 // Only the owner speaks: the message waits for the counsellor and the bot stays silent.
                 status = TurnStatus.HeldForCounsellor;
             }
 
-            for (var i = 0; i < result.Replies.Count; i++)
+            for (var i = 0; i < replies.Count; i++)
             {
                 // Strictly later timestamps keep the replies after the echo in clients that sort by time.
-                var activity = ActivityFactory.FromReply(result.Replies[i], inbound, conversationId, seq, now.AddMilliseconds(i + 1), _bot);
+                var activity = ActivityFactory.FromReply(replies[i], inbound, conversationId, seq, now.AddMilliseconds(i + 1), _bot);
                 outgoing.Add(new StoredActivity(conversationId, seq, ActivityDirection.Out, activity));
                 seq++;
             }
@@ -207,6 +224,7 @@ internal sealed partial class TurnPipeline
             owner = ConversationOwner.Bot;
         }
 
+        Change change;
         try
         {
             var writeKey = receiptKey ?? key;
@@ -244,12 +262,17 @@ internal sealed partial class TurnPipeline
                 await session.InsertActivityAsync(conversationId, reply.Seq, ActivityDirection.Out, Seal(writeKey, reply.Seq, reply.Activity), nowMs, delivery, expiresAt, ct);
             }
 
-            foreach (var handoff in erase ? [] : signals.OfType<HandoffRequested>())
+            var reference = await WriteCaseAsync(session, message, openCase, handoff, newReference, language, writeKey, inbound.Type == ActivityTypes.Message && !erase, nowMs, ct);
+            if (newReference is not null && reference is null)
             {
-                await session.InsertHandoffAsync(conversationId, (int)handoff.Urgency, handoff.Reason, writeKey.Seal(SealedField.HandoffSummary, 0, handoff.CaseSummaryJson), nowMs, ct);
-                Log.HandoffRequested(_logger, message.Channel, handoff.Urgency);
+                // The random reference was taken: the whole turn runs again with another one.
+                await session.RollbackAsync();
+                return null;
             }
 
+            var last = outgoing.Count > 0 ? outgoing[^1].Seq : inboundStored.Seq;
+            change = new Change(conversationId, last, push && outgoing.Count > 0, reference ?? (erase ? openCase?.Reference : null), handoff?.Urgency == HandoffUrgency.Urgent);
+            await session.AnnounceAsync(_changes, change, ct);
             await session.CommitAsync(ct);
         }
         finally
@@ -262,7 +285,54 @@ internal sealed partial class TurnPipeline
             _erasures.Erased();
         }
 
-        return new TurnOutcome(status, inboundStored, outgoing);
+        return new TurnOutcome(status, inboundStored, outgoing) { Change = change };
+    }
+
+    /// <summary>
+    /// The case side of a turn: a hand-off opens a case (or escalates the open one: one case per conversation), and a
+    /// message on an open case tells the console the person is waiting for an answer.
+    /// </summary>
+    /// <returns>The reference of the case the console must refresh, if any.</returns>
+    private async Task<string?> WriteCaseAsync(TurnSession session, InboundMessage message, OpenCase? openCase, HandoffRequested? handoff, string? newReference, string? language, PersonKey key, bool personWrote, long now, CancellationToken ct)
+    {
+        if (openCase is not null && personWrote)
+        {
+            await session.TouchCaseAsync(openCase.Id, language, now, ct);
+        }
+
+        if (handoff is null)
+        {
+            return openCase is not null && personWrote ? openCase.Reference : null;
+        }
+
+        var summary = key.Seal(SealedField.HandoffSummary, 0, handoff.CaseSummaryJson);
+        if (openCase is not null)
+        {
+            await session.EscalateCaseAsync(openCase.Id, (int)handoff.Urgency, summary, now, ct);
+            if ((int)handoff.Urgency > openCase.Urgency || handoff.Urgency == HandoffUrgency.Urgent)
+            {
+                await session.CaseEventAsync(openCase.Id, "bot", "escalated", $"{handoff.Urgency}: {handoff.Reason}", now, ct);
+            }
+
+            Log.Escalated(_logger, message.Channel, handoff.Urgency);
+            return openCase.Reference;
+        }
+
+        var programme = CaseSummaryFields.Programme(handoff.CaseSummaryJson);
+        var id = await session.OpenCaseAsync(message.ConversationId, newReference!, message.Channel, language, programme, (int)handoff.Urgency, handoff.Reason, summary, now, ct);
+        if (id is not { } caseId)
+        {
+            return null;
+        }
+
+        await session.CaseEventAsync(caseId, "bot", "opened", $"{handoff.Urgency}: {handoff.Reason}", now, ct);
+        if (_webhook)
+        {
+            await session.QueueWebhookAsync(caseId, CaseWebhookEvents.Opened, now, ct);
+        }
+
+        Log.HandoffRequested(_logger, message.Channel, handoff.Urgency);
+        return newReference;
     }
 
     private void AfterCommit(InboundMessage message, TurnOutcome outcome)
@@ -273,8 +343,7 @@ internal sealed partial class TurnPipeline
             Environment.FailFast("failpoint after_commit_before_delivery");
         }
 
-        var last = outcome.Outgoing.Count > 0 ? outcome.Outgoing[^1].Seq : outcome.Inbound!.Seq;
-        _events.Published(message.ConversationId, last, message.Delivery == DeliveryMode.Push && outcome.Outgoing.Count > 0);
+        _changes.Local(outcome.Change);
         Log.TurnCompleted(_logger, message.Channel, outcome.Status, outcome.Outgoing.Count);
     }
 
@@ -286,7 +355,7 @@ internal sealed partial class TurnPipeline
         _ => false,
     };
 
-    private static TurnInput ToTurnInput(InboundMessage message, DateTimeOffset now, ConversationOwner owner)
+    private static TurnInput ToTurnInput(InboundMessage message, DateTimeOffset now, ConversationOwner owner, OpenCase? openCase)
     {
         var activity = message.Activity;
         var isMessage = activity.Type == ActivityTypes.Message;
@@ -299,12 +368,8 @@ internal sealed partial class TurnPipeline
             message.StartParameter)
         {
             Channel = message.Channel,
-            Case = owner switch
-            {
-                ConversationOwner.Queued => CaseStatus.Waiting,
-                ConversationOwner.Counsellor => CaseStatus.WithCounsellor,
-                _ => CaseStatus.None,
-            },
+            Case = openCase is null ? CaseStatus.None : owner == ConversationOwner.Counsellor ? CaseStatus.WithCounsellor : CaseStatus.Waiting,
+            CaseReference = openCase?.Reference,
         };
     }
 
@@ -326,6 +391,9 @@ internal sealed partial class TurnPipeline
 
         [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Conversation data erased on request ({Channel})")]
         public static partial void Erased(ILogger logger, string channel);
+
+        [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Open case on {Channel} escalated to {Urgency}")]
+        public static partial void Escalated(ILogger logger, string channel, HandoffUrgency urgency);
 
         [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "A {Channel} message arrived for a conversation that was erased meanwhile; it was dropped with it")]
         public static partial void Dropped(ILogger logger, string channel);

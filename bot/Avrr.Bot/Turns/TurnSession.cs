@@ -14,13 +14,17 @@ internal sealed record LoadedConversation(
     bool OptedOut,
     byte[]? DataKey,
     byte[]? ChannelAddress,
-    long? ErasedAt);
+    long? ErasedAt,
+    OpenCase? Case);
+
+/// <summary>The conversation's open case, when it has one.</summary>
+internal sealed record OpenCase(long Id, string Reference, string? Assignee, int Urgency, long Version, string? Language);
 
 /// <summary>
 /// One turn's transaction over a raw connection: the durable work of a turn in a few portable statements, with
 /// commands prepared once per connection (EF Core costs ~0.4 ms and ~40 KB per turn here; performance.md §3.2).
 /// </summary>
-internal sealed class TurnSession : IAsyncDisposable
+internal sealed partial class TurnSession : IAsyncDisposable
 {
     private readonly DbConnection _connection;
     private readonly bool _ownsConnection;
@@ -35,6 +39,7 @@ internal sealed class TurnSession : IAsyncDisposable
 
     private readonly bool _serializeAcrossInstances;
     private DbCommand? _lockConversation;
+    private DbCommand? _touchCase;
 
     public TurnSession(DbConnection connection, bool ownsConnection, bool serializeAcrossInstances)
     {
@@ -110,7 +115,12 @@ internal sealed class TurnSession : IAsyncDisposable
 
     public async Task<LoadedConversation?> LoadAsync(string conversationId, CancellationToken ct)
     {
-        _load ??= Prepare("SELECT channel, state, version, next_seq, owner, opted_out, data_key, channel_address, erased_at FROM conversations WHERE id = @id", "id");
+        _load ??= Prepare("""
+            SELECT c.channel, c.state, c.version, c.next_seq, c.owner, c.opted_out, c.data_key, c.channel_address, c.erased_at,
+                   k.id, k.reference, k.assignee, k.urgency, k.version, k.language
+            FROM conversations c LEFT JOIN cases k ON k.conversation_id = c.id AND k.status = 0
+            WHERE c.id = @id
+            """, "id");
         _load.Transaction = _transaction;
         _load.Parameters[0].Value = conversationId;
         await using var reader = await _load.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
@@ -128,7 +138,8 @@ internal sealed class TurnSession : IAsyncDisposable
             reader.GetBoolean(5),
             reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6),
             reader.IsDBNull(7) ? null : (byte[])reader.GetValue(7),
-            reader.IsDBNull(8) ? null : reader.GetInt64(8));
+            reader.IsDBNull(8) ? null : reader.GetInt64(8),
+            reader.IsDBNull(9) ? null : new OpenCase(reader.GetInt64(9), reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11), reader.GetInt32(12), reader.GetInt64(13), reader.IsDBNull(14) ? null : reader.GetString(14)));
     }
 
     /// <summary>A conversation of a pull channel (Direct Line) starts with its first turn; push channels create theirs at intake.</summary>
@@ -157,14 +168,6 @@ internal sealed class TurnSession : IAsyncDisposable
         await Execute(_insertActivity, ct, conversationId, seq, (int)direction, payload, now, expiresAt, (int)delivery, delivery == DeliveryStatus.Pending ? now : null);
     }
 
-    public async Task InsertHandoffAsync(string conversationId, int urgency, string reason, byte[] caseSummary, long now, CancellationToken ct)
-    {
-        await using var command = Create(
-            "INSERT INTO handoff_requests (conversation_id, urgency, reason, case_summary, status, created_at) VALUES (@conversation_id, @urgency, @reason, @case_summary, 0, @now)",
-            "conversation_id", "urgency", "reason", "case_summary", "now");
-        await Execute(command, ct, conversationId, urgency, reason, caseSummary, now);
-    }
-
     /// <summary>
     /// Erasure inside the turn (crypto-shredding): the conversation gets a new data key, so every earlier ciphertext
     /// of it, wherever a copy survives, is unreadable; then its rows go. What this turn writes (the receipt) is sealed
@@ -185,10 +188,7 @@ internal sealed class TurnSession : IAsyncDisposable
             await Execute(activities, ct, conversationId, beforeSeq);
         }
 
-        await using (var handoffs = Create("DELETE FROM handoff_requests WHERE conversation_id = @id", "id"))
-        {
-            await Execute(handoffs, ct, conversationId);
-        }
+        await Cases.CaseRows.DeleteForConversationAsync(_connection, _transaction!, conversationId, ct);
 
         // Only the keyed dedupe hash stays, unlinked, until it expires; messages still waiting are dropped with the rest.
         await using (var inbox = Create($"UPDATE inbox SET payload = NULL, status = {(int)InboxStatus.Processed}, conversation_id = '' WHERE conversation_id = @id", "id"))
@@ -232,7 +232,7 @@ internal sealed class TurnSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await RollbackAsync();
-        foreach (var command in new[] { _insertInbox, _markInboxProcessed, _load, _insertConversation, _updateConversation, _insertActivity, _lockConversation })
+        foreach (var command in new[] { _insertInbox, _markInboxProcessed, _load, _insertConversation, _updateConversation, _insertActivity, _lockConversation, _touchCase })
         {
             if (command is not null)
             {

@@ -32,6 +32,29 @@ internal static class Flow
         }
     }
 
+    /// <summary>
+    /// Returns to where the person was before an interruption, without showing it: while a counsellor has the
+    /// conversation the bot must not speak out of turn, and a hand-back later resumes from there.
+    /// </summary>
+    public static void ResumeSilently(Turn turn)
+    {
+        var back = turn.State.Back;
+        var previous = back.Count > 0 ? back[^1] : Step.Menu.ToString();
+        if (back.Count > 0)
+        {
+            back.RemoveAt(back.Count - 1);
+        }
+
+        if (previous.StartsWith("question:", StringComparison.Ordinal))
+        {
+            turn.State.Step = Step.Question;
+            turn.State.Question = previous["question:".Length..];
+            return;
+        }
+
+        turn.State.Step = Enum.TryParse<Step>(previous, out var step) && step is not (Step.Language or Step.ConfirmDelete) ? step : Step.Menu;
+    }
+
     public static void GoBack(Turn turn)
     {
         var back = turn.State.Back;
@@ -100,8 +123,10 @@ internal static class Flow
         var language = keepLanguage ? state.Language : null;
         var consent = keepLanguage ? state.Consent : null;
         state.Answers.Clear();
+        state.Words.Clear();
         state.Back.Clear();
         state.Flags.Clear();
+        state.FlagNotes.Clear();
         state.Programme = null;
         state.Question = null;
         state.HandoffRequested = false;

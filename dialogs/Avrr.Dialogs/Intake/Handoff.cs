@@ -1,28 +1,24 @@
 using System.Text.Json;
-using Avrr.Dialogs.Intake.Steps;
 
 namespace Avrr.Dialogs.Intake;
 
 /// <summary>A person asks for (or needs) a counsellor: the signal with the case summary, so they never repeat themselves.</summary>
 internal static class Handoff
 {
+    /// <summary>
+    /// The host opens the case and tells the person, in the same transaction, their reference and the expected wait
+    /// (<see cref="CaseNotice.Queued"/>); from then on only a counsellor speaks, so nothing else is said here.
+    /// </summary>
     public static void Request(Turn turn, HandoffUrgency urgency, string reason)
     {
-        var state = turn.State;
-        if (state.HandoffRequested)
+        if (turn.Input.Case != CaseStatus.None)
         {
-            turn.Say("handoff.already");
-        }
-        else
-        {
-            turn.Signal(new HandoffRequested(urgency, reason, Summary(turn, urgency, reason)));
-            state.HandoffRequested = true;
-            turn.Say("handoff.done");
+            turn.Say("case.already", ("reference", turn.Input.CaseReference ?? ""));
+            return;
         }
 
-        turn.Offer(MenuStep.Options(turn));
-        state.Step = Step.Menu;
-        state.Question = null;
+        turn.Signal(new HandoffRequested(urgency, reason, Summary(turn, urgency, reason)));
+        turn.State.HandoffRequested = true;
     }
 
     public static string Summary(Turn turn, HandoffUrgency urgency, string reason)
@@ -39,12 +35,21 @@ internal static class Handoff
         }
 
         var open = state.Programme is { } p && state.ConsentGiven && k.NextQuestion(p, state.Answers) is { } next ? new[] { next } : [];
+        var answers = state.ConsentGiven
+            ? state.Answers.Select(a => new AnswerInfo(a.Key, a.Value, state.Words.GetValueOrDefault(a.Key))).ToList()
+            : [];
+        var flags = state.Flags
+            .Select(f => state.FlagNotes.TryGetValue(f, out var note) ? new FlagInfo(f, note.Message, note.At) : new FlagInfo(f, null, null))
+            .ToList();
         var summary = new CaseSummary(
-            new CaseInfo(turn.Language, urgency.ToString(), reason, turn.Input.Now),
+            CaseSummary.CurrentSchemaVersion,
+            new CaseInfo(turn.Input.Channel, turn.Language, urgency.ToString(), reason, turn.Input.Now),
             state.Consent is { } c ? new ConsentInfo(c.Version, c.Given, c.At) : null,
+            state.ConsentGiven ? state.Programme : null,
+            k.Version,
             preScreen,
-            state.ConsentGiven ? state.Answers : new Dictionary<string, string>(),
-            state.Flags,
+            answers,
+            flags,
             open);
         return JsonSerializer.Serialize(summary, IntakeJsonContext.Default.CaseSummary);
     }

@@ -32,21 +32,30 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge, DataTerms terms) : 
         var snapshot = (current.ContentVersion is { } version ? knowledge.Find(version) : null) ?? knowledge.Current;
         current.ContentVersion = snapshot.Version;
         var turn = new Turn(snapshot, current, input, _placeholders);
-        if (input.Case == CaseStatus.WithCounsellor)
+        var text = input.Text is { Length: > TextFolding.MaxInput } lengthy ? lengthy[..TextFolding.MaxInput] : input.Text;
+        if (input.Case != CaseStatus.None)
         {
-            Interruptions.WithCounsellor(turn);
+            Interruptions.InCase(turn, text);
         }
-        else
+        else if (!Greeting.Handled(turn, text) && !Interruptions.Handled(turn, text))
         {
-            var text = input.Text is { Length: > TextFolding.MaxInput } lengthy ? lengthy[..TextFolding.MaxInput] : input.Text;
-            if (!Greeting.Handled(turn, text) && !Interruptions.Handled(turn, text))
-            {
-                Flow.Handle(turn, text);
-            }
+            Flow.Handle(turn, text);
         }
 
         // Without consent the host keeps nothing beyond delivery; a conversation with a counsellor is kept for them.
         var keep = current.ConsentGiven || input.Case != CaseStatus.None && !turn.Signals.Any(s => s is EraseRequested);
-        return new TurnResult(current.Serialize(), turn.Build(), turn.Signals, keep);
+        return new TurnResult(current.Serialize(), turn.Build(), turn.Signals, keep) { Language = current.Language };
+    }
+
+    public TurnResult Notify(string? state, CaseNotice notice, ChannelCapabilities capabilities, DateTimeOffset now)
+    {
+        var current = IntakeState.Parse(state);
+        var snapshot = (current.ContentVersion is { } version ? knowledge.Find(version) : null) ?? knowledge.Current;
+        current.ContentVersion = snapshot.Version;
+        var backWithBot = notice is CaseNotice.HandedBack or CaseNotice.Closed;
+        var input = new TurnInput(null, null, null, capabilities, now) { Case = backWithBot ? CaseStatus.None : CaseStatus.WithCounsellor };
+        var turn = new Turn(snapshot, current, input, _placeholders);
+        CaseNotices.Tell(turn, notice);
+        return new TurnResult(current.Serialize(), turn.Build(), [], current.ConsentGiven || !backWithBot) { Language = current.Language };
     }
 }

@@ -12,6 +12,11 @@ internal sealed record ConsentRecord(
     [property: JsonPropertyName("g")] bool Given,
     [property: JsonPropertyName("t")] DateTimeOffset At);
 
+/// <summary>What raised a safeguarding flag: the person's message (only with consent) and when.</summary>
+internal sealed record FlagNote(
+    [property: JsonPropertyName("m")] string? Message,
+    [property: JsonPropertyName("t")] DateTimeOffset At);
+
 /// <summary>
 /// Everything the intake remembers about one person, serialised compactly with short names. Answers are kept only
 /// with consent; without it the state holds the language and the position in the conversation.
@@ -29,6 +34,10 @@ internal sealed class IntakeState
     [JsonPropertyName("b")] public List<string> Back { get; set; } = [];
     [JsonPropertyName("h")] public bool HandoffRequested { get; set; }
     [JsonPropertyName("f")] public List<string> Flags { get; set; } = [];
+    /// <summary>Per flag, what raised it (for the counsellor's summary).</summary>
+    [JsonPropertyName("fn")] public Dictionary<string, FlagNote> FlagNotes { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The person's own words for answers they typed rather than chose (kept only with consent, like answers).</summary>
+    [JsonPropertyName("w")] public Dictionary<string, string> Words { get; set; } = new(StringComparer.Ordinal);
     [JsonPropertyName("o")] public bool OptedOut { get; set; }
     [JsonPropertyName("n")] public bool FallbackNoted { get; set; }
     [JsonPropertyName("g")] public bool Greeted { get; set; }

@@ -19,7 +19,7 @@ internal static class Interruptions
 
         if (turn.Knowledge.DetectSafeguarding(text ?? "") is { } disclosure)
         {
-            Safeguard(turn, disclosure);
+            Safeguard(turn, disclosure, text);
             return true;
         }
 
@@ -89,9 +89,10 @@ internal static class Interruptions
 
     /// <summary>
     /// A disclosure: emergency and protection contacts at once, and an urgent hand-off every time (a new disclosure
-    /// matters even if a counsellor was asked before). The person never has to explain or prove anything.
+    /// matters even if a counsellor was asked before: the host raises the open case's urgency). The person never has
+    /// to explain or prove anything, and stays where they were.
     /// </summary>
-    public static void Safeguard(Turn turn, SafeguardingCategory category)
+    public static void Safeguard(Turn turn, SafeguardingCategory category, string? message)
     {
         var state = turn.State;
         var country = state.Programme is { } programme ? turn.Knowledge.FindProgramme(programme)?.HostCountry : null;
@@ -99,45 +100,121 @@ internal static class Interruptions
         var emergency = contacts.FirstOrDefault(c => c.Kind == ContactKind.Emergency)?.Phone ?? turn.T("safeguarding.generic_emergency");
         var others = contacts.Where(c => c.Kind != ContactKind.Emergency).Select(c => $"{turn.T(c.NameKey)}: {c.Phone}").ToList();
         turn.Say("safeguarding.message", ("emergency", emergency), ("contacts", others.Count == 0 ? "" : string.Join("\n", others) + "\n"));
-        if (!state.Flags.Contains(category.ToString()))
+        var name = category.ToString();
+        if (!state.Flags.Contains(name))
         {
-            state.Flags.Add(category.ToString());
+            state.Flags.Add(name);
         }
 
-        turn.Signal(new HandoffRequested(HandoffUrgency.Urgent, "safeguarding: " + category, Handoff.Summary(turn, HandoffUrgency.Urgent, "safeguarding: " + category)));
+        // The words that raised it are personal data: kept for the counsellor only when messages may be kept.
+        state.FlagNotes[name] = new FlagNote(state.ConsentGiven && message is { Length: > 0 } ? Trim(message) : null, turn.Input.Now);
+        var reason = "safeguarding: " + name;
+        turn.Signal(new HandoffRequested(HandoffUrgency.Urgent, reason, Handoff.Summary(turn, HandoffUrgency.Urgent, reason)));
         state.HandoffRequested = true;
-        turn.Offer(MenuStep.Options(turn));
-        state.Step = Step.Menu;
-        state.Question = null;
     }
 
     /// <summary>
-    /// A counsellor owns the conversation: only the owner speaks, so the bot answers only what must work in every
-    /// state (safeguarding, stop, delete my data and its confirmation) and leaves the rest to the counsellor.
+    /// The person waits for a counsellor or talks to one. Only the owner speaks, so the bot answers only what must work
+    /// in every state: safeguarding, stop, delete my data (and its confirmation), language (and its choice), and a
+    /// reminder of the reference to someone still waiting who asks again. Everything else is for the counsellor.
     /// </summary>
-    public static void WithCounsellor(Turn turn)
+    public static void InCase(Turn turn, string? text)
     {
-        var text = turn.Input.Text;
+        var state = turn.State;
+        if (state.OptedOut)
+        {
+            // They said stop and wrote again: still in the queue, and told so; a counsellor who has them answers themselves.
+            state.OptedOut = false;
+            if (turn.Input.Case == CaseStatus.Waiting)
+            {
+                turn.Say("stop.welcome_back");
+                turn.Say("case.already", ("reference", turn.Input.CaseReference ?? ""));
+                return;
+            }
+        }
+
         if (turn.Input.Value is null && turn.Knowledge.DetectSafeguarding(text ?? "") is { } disclosure)
         {
-            Safeguard(turn, disclosure);
+            Safeguard(turn, disclosure, text);
             return;
         }
 
-        if (turn.State.Step == Step.ConfirmDelete && ChoiceMatcher.Match(ConfirmDeleteStep.Options(turn), turn.Input.Value, text) is { Value: Choices.DeleteYes or Choices.DeleteNo })
+        if (state.Step == Step.ConfirmDelete)
         {
-            Flow.Handle(turn, text);
+            switch (ChoiceMatcher.Match(ConfirmDeleteStep.Options(turn), turn.Input.Value, text)?.Value)
+            {
+                case Choices.DeleteYes:
+                    Flow.Handle(turn, text);
+                    return;
+                case Choices.DeleteNo:
+                    turn.Say("data.kept");
+                    Flow.ResumeSilently(turn);
+                    return;
+                case Choices.DataDelete:
+                    ConfirmDeleteStep.Ask(turn);
+                    return;
+                case Choices.BackToMenu:
+                    Flow.ResumeSilently(turn);
+                    return;
+            }
+        }
+
+        // Only the button or its exact words: a number typed for the counsellor ("4 children") is not a menu choice here.
+        var myData = turn.Input.Value == Choices.MenuMyData
+            || turn.Input.Value is null && text is not null && TextFolding.Fold(text) == TextFolding.Fold(turn.T("menu.mydata"));
+        if (state.Step != Step.ConfirmDelete && myData)
+        {
+            // What is kept about them is the person's right to know in every state, like deleting it.
+            if (state.Step != Step.Language)
+            {
+                Flow.Push(turn);
+            }
+
+            ConfirmDeleteStep.ShowMyData(turn);
             return;
         }
 
-        switch (turn.Input.Value is null ? turn.Knowledge.MatchCommand(text ?? "") : null)
+        if (state.Step == Step.Language && LanguageStep.Match(turn, text) is { } language)
+        {
+            state.Language = language;
+            turn.Say("lang.changed");
+            Flow.ResumeSilently(turn);
+            return;
+        }
+
+        var command = turn.Input.Value is null ? turn.Knowledge.MatchCommand(text ?? "") : null;
+        if (state.Step is Step.ConfirmDelete or Step.Language && command is not (GlobalCommand.DeleteMyData or GlobalCommand.Language))
+        {
+            // The question was left unanswered: the message is for the counsellor, and the person is where they were.
+            Flow.ResumeSilently(turn);
+        }
+
+        switch (command)
         {
             case GlobalCommand.Stop:
                 Run(turn, GlobalCommand.Stop);
                 break;
             case GlobalCommand.DeleteMyData:
+                if (state.Step != Step.ConfirmDelete)
+                {
+                    Flow.Push(turn);
+                }
+
                 ConfirmDeleteStep.Ask(turn);
+                break;
+            case GlobalCommand.Language:
+                if (state.Step != Step.Language)
+                {
+                    Flow.Push(turn);
+                }
+
+                LanguageStep.Ask(turn, null);
+                break;
+            case GlobalCommand.Counsellor when turn.Input.Case == CaseStatus.Waiting:
+                turn.Say("case.already", ("reference", turn.Input.CaseReference ?? ""));
                 break;
         }
     }
+
+    private static string Trim(string text) => text.Length > 1000 ? text[..1000] : text;
 }

@@ -206,22 +206,24 @@ public sealed class TelegramChannelTests : IAsyncLifetime
         var person = new TelegramPerson(_fake, 3003);
         person.Types("hello");
         await person.ReadsAsync(Content(bot).Said("lang.prompt", "en"));
+        person.Types("counsellor");
         var conversationId = await Stored.WaitForConversationAsync(bot.Services, "telegram", "3003");
-        await using (var db = await bot.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync())
-        {
-            await db.Conversations.Where(c => c.Id == conversationId).ExecuteUpdateAsync(c => c.SetProperty(x => x.Owner, ConversationOwner.Counsellor));
-        }
+        var reference = await Counsellors.OpenCaseAsync(bot.Services, conversationId);
+        await person.ReadsAsync(reference);
+        await Counsellors.ClaimAsync(bot.Services, reference, await Counsellors.AddAsync(bot.Services, "amira@example.org"));
+        await person.ReadsAsync("Amira");
+        var sent = _fake.Sent.Count(s => s.ChatId == 3003);
 
         person.Types("I need to talk to someone");
-        for (var i = 0; i < 100 && await InboxCountAsync(bot) < 2; i++)
+        for (var i = 0; i < 100 && await InboxCountAsync(bot) < 3; i++)
         {
             await Task.Delay(50);
         }
 
         await Task.Delay(1000);
-        Assert.Single(_fake.Sent, s => s.ChatId == 3003);
+        Assert.Equal(sent, _fake.Sent.Count(s => s.ChatId == 3003));
         await using var check = await bot.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
-        // The first message came before any consent and was not kept; the one for the counsellor is.
+        // Messages before the case were not kept (no consent); the one for the counsellor is.
         Assert.Equal(1, await check.Activities.CountAsync(a => a.ConversationId == conversationId && a.Direction == ActivityDirection.In));
     }
 

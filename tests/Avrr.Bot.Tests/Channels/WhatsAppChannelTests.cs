@@ -191,35 +191,45 @@ public sealed class WhatsAppChannelTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Outside_the_24_hour_window_no_free_text_is_sent_a_template_goes_once_and_the_message_follows_the_answer()
+    public async Task Outside_the_24_hour_window_a_counsellor_sends_no_free_text_one_template_and_the_held_replies_follow_the_answer()
     {
         await WritesAsync("Hello");
         await ReadsAsync(S("lang.prompt"));
+        await WritesAsync("counsellor");
+        var conversationId = await Stored.WaitForConversationAsync(_bot.Services, "whatsapp", WaId);
+        var reference = await Counsellors.OpenCaseAsync(_bot.Services, conversationId);
+        await ReadsAsync(reference);
+        var amira = await Counsellors.AddAsync(_bot.Services, "amira@example.org");
+        await Counsellors.ClaimAsync(_bot.Services, reference, amira);
+        await ReadsAsync("Amira");
         // A day passes: the person last wrote 25 hours ago.
         await CountAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE channel_contacts SET last_inbound_at = {0}", DateTimeOffset.UtcNow.AddHours(-25).ToUnixTimeMilliseconds()));
         var before = _fake.Requests.Count;
 
-        // A counsellor's reply, a day after the person last wrote.
-        var store = _bot.Services.GetRequiredService<OutboxStore>();
-        var conversationId = await Stored.WaitForConversationAsync(_bot.Services, "whatsapp", WaId);
-        await store.EnqueueAsync(conversationId, new Activity { Type = ActivityTypes.Message, Text = "A counsellor here: can we talk tomorrow?", Locale = "en" }, default);
-        await store.EnqueueAsync(conversationId, new Activity { Type = ActivityTypes.Message, Text = "Second note.", Locale = "en" }, default);
+        // Free text is refused until the template went out; the template goes once; replies after it are held.
+        var refused = Assert.IsType<Avrr.Bot.Cases.CaseActionResult.Conflict>(await Counsellors.SendAsync(_bot.Services, reference, amira, "Can we talk tomorrow?"));
+        Assert.Contains("template", refused.Message, StringComparison.Ordinal);
+        Assert.IsType<Avrr.Bot.Cases.CaseActionResult.Done>(await Counsellors.Actions(_bot.Services).SendTemplateAsync(reference, amira, default));
+        Assert.IsType<Avrr.Bot.Cases.CaseActionResult.Conflict>(await Counsellors.Actions(_bot.Services).SendTemplateAsync(reference, amira, default));
         await ReadsAsync("template:avrr_reengage");
+        var held = Assert.IsType<Avrr.Bot.Cases.CaseActionResult.Done>(await Counsellors.SendAsync(_bot.Services, reference, amira, "A counsellor here: can we talk tomorrow?"));
+        Assert.Equal("held", held.Delivery);
+        Assert.IsType<Avrr.Bot.Cases.CaseActionResult.Done>(await Counsellors.SendAsync(_bot.Services, reference, amira, "Second note."));
         await Task.Delay(1500);
 
         var outside = _fake.Requests.Skip(before).ToList();
         Assert.Single(outside);
         Assert.Contains("\"template\"", outside[0].Body, StringComparison.Ordinal);
         Assert.DoesNotContain(_fake.Requests, r => r.ErrorCode == 131047);
-        // The first waits for the window; the second waits behind it, so the order is kept.
-        Assert.Equal(1, await CountAsync(db => db.Activities.CountAsync(a => a.Delivery == DeliveryStatus.Held)));
-        Assert.Equal(1, await CountAsync(db => db.Activities.CountAsync(a => a.Delivery == DeliveryStatus.Pending)));
+        Assert.Equal(2, await CountAsync(db => db.Activities.CountAsync(a => a.Delivery == DeliveryStatus.Held)));
 
+        // The person answers: the window opens, the held replies go in order, and the bot stays silent.
         await WritesAsync("yes");
         var counsellor = await ReadsAsync("A counsellor here");
         var second = await ReadsAsync("Second note.");
         Assert.True(counsellor.At <= second.At);
         Assert.Single(_fake.Sent, s => s.Type == "template");
+        Assert.Equal(0, await CountAsync(db => db.Activities.CountAsync(a => a.Delivery == DeliveryStatus.Held)));
     }
 
     [Fact]

@@ -81,7 +81,7 @@ public sealed class AdminBrowserTests
         await Assertions.Expect(Bubbles(rolledBack, oldLine)).ToHaveCountAsync(1, new() { Timeout = Wait });
         await Assertions.Expect(Bubbles(rolledBack, newLine)).ToHaveCountAsync(0);
 
-        await admin.GotoAsync(bot.BaseUrl + "/admin/audit");
+        await admin.GotoAsync(bot.BaseUrl + "/audit");
         await Assertions.Expect(admin.Locator("table")).ToContainTextAsync("version.rollback");
         await admin.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "avrr-admin-audit.png"), FullPage = true });
     }

@@ -30,7 +30,7 @@ public sealed class WebChatIntakeTests
         await Assertions.Expect(page.Locator("p.webchat__text-content", new() { HasTextString = S("consent.short")[..30] })).ToBeVisibleAsync(new() { Timeout = 20000 });
         await button(S("consent.yes")).ClickAsync(new() { Timeout = 20000 });
         await button(S("menu.counsellor")).ClickAsync(new() { Timeout = 20000 });
-        await Assertions.Expect(page.Locator("p.webchat__text-content", new() { HasTextString = S("handoff.done")[..30] })).ToBeVisibleAsync(new() { Timeout = 20000 });
+        await Assertions.Expect(page.Locator("p.webchat__text-content", new() { HasTextString = S("case.until_then")[..30] })).ToBeVisibleAsync(new() { Timeout = 20000 });
 
         Assert.Equal("rtl", await page.EvaluateAsync<string>("document.documentElement.dir"));
         Assert.Equal(S("webchat.quick_exit"), (await page.Locator("#leave").TextContentAsync())?.Trim());

@@ -50,11 +50,15 @@ public sealed class IntakePipelineTranscriptTests
         t.Send("2");
         t.Send("Belgium").Says("q.status");
         t.Send("I want to end my life").Says("safeguarding.message", ("emergency", "112"), ("contacts", $"{t.S("contact.be.return")}: 0800 32 745\n{t.S("contact.be.suicide")}: 0800 32 123\n"));
-        Assert.Equal(1, t.HandoffRequests(urgency: 2));
+        Assert.Equal(1, t.Cases(urgency: 2));
 
+        // Stop works while waiting for a counsellor; writing again finds the person still in the queue.
         t.Send("stop").Says("stop.confirm");
         t.Restart();
-        t.Send("hello").Says("stop.welcome_back").Says("menu.prompt");
+        t.Send("hello").Says("stop.welcome_back").DoesNotSay("menu.prompt");
+        Assert.Contains("AV-", t.Text, StringComparison.Ordinal);
+        t.Send("one more thing");
+        Assert.Equal("", t.Text);
     }
 
     [Fact]
@@ -86,8 +90,8 @@ public sealed class IntakePipelineTranscriptTests
         t.Send("non");
         t.Send("non");
         t.Send("non").Says("outcome.likely_eligible", ("programme", t.S("programme.nl.name")));
-        t.Send("oui").Says("handoff.done");
-        Assert.Equal(1, t.HandoffRequests(urgency: 0));
+        t.Send("oui").Says("case.until_then");
+        Assert.Equal(1, t.Cases(urgency: 0));
     }
 
     [Fact]

@@ -39,19 +39,23 @@ public sealed class IntakeThroughPipelineTests : IDisposable
         Assert.Contains(S("lang.prompt", "ar"), await Say("مرحبا"), StringComparison.Ordinal);
         Assert.Contains(S("consent.short", "ar"), await Say("العربية"), StringComparison.Ordinal);
         Assert.Contains(S("menu.prompt", "ar"), await Say("نعم"), StringComparison.Ordinal);
-        Assert.Contains(S("handoff.done", "ar"), await Say("مستشار"), StringComparison.Ordinal);
+        var queued = await Say("مستشار");
+
+        await using var db = await _factory.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
+        var opened = await db.Cases.SingleAsync();
+        Assert.Matches("^AV-[0-9A-HJKMNP-TV-Z]{4}$", opened.Reference);
+        Assert.Contains(S("case.queued", "ar").Replace("{reference}", opened.Reference, StringComparison.Ordinal), queued, StringComparison.Ordinal);
+        Assert.Equal("ar", opened.Language);
+        Assert.Equal("directline", opened.Channel);
 
         var (all, _) = await client.GetActivitiesAsync();
         var lastBot = all.Last(a => DirectLineClient.Role(a) == "bot");
         Assert.Equal("ar", lastBot["locale"]!.GetValue<string>());
         Assert.Equal("rtl", lastBot["channelData"]!["avrr"]!["dir"]!.GetValue<string>());
-        Assert.NotEmpty(lastBot["suggestedActions"]!["actions"]!.AsArray());
 
-        await using var db = await _factory.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
-        var request = await db.HandoffRequests.SingleAsync();
-        var conversation = await db.Conversations.SingleAsync(c => c.Id == request.ConversationId);
+        var conversation = await db.Conversations.SingleAsync(c => c.Id == opened.ConversationId);
         using var key = _factory.Services.GetRequiredService<Avrr.Bot.Privacy.KeyRing>().OpenPersonKey(conversation.Id, conversation.DataKey!);
-        using var summary = JsonDocument.Parse(key.Open(Avrr.Bot.Privacy.SealedField.HandoffSummary, 0, request.CaseSummary));
+        using var summary = JsonDocument.Parse(key.Open(Avrr.Bot.Privacy.SealedField.HandoffSummary, 0, opened.Summary));
         Assert.Equal("ar", summary.RootElement.GetProperty("case").GetProperty("language").GetString());
         Assert.Equal(ConversationOwner.Queued, (await db.Conversations.SingleAsync()).Owner);
     }

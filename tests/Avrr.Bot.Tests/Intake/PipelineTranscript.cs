@@ -55,6 +55,12 @@ internal sealed class PipelineTranscript : IDisposable
         return this;
     }
 
+    public PipelineTranscript DoesNotSay(string key)
+    {
+        Assert.DoesNotContain(Knowledge.Said(key, Language), Text, StringComparison.Ordinal);
+        return this;
+    }
+
     public string S(string key) => Knowledge.Said(key, Language);
 
     /// <summary>Stops this host and starts a new one on the same database.</summary>
@@ -65,11 +71,12 @@ internal sealed class PipelineTranscript : IDisposable
         return this;
     }
 
-    public int HandoffRequests(int urgency)
+    /// <summary>The conversation's cases with this urgency (one per conversation while open: escalations raise it).</summary>
+    public int Cases(int urgency)
     {
         var contexts = _factory.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Avrr.Bot.Persistence.AvrrDbContext>>();
         using var db = contexts.CreateDbContext();
-        return db.HandoffRequests.Count(h => h.ConversationId == _conversation && h.Urgency == urgency);
+        return db.Cases.Count(h => h.ConversationId == _conversation && h.Urgency == urgency);
     }
 
     public void Dispose()

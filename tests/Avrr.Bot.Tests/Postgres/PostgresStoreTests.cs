@@ -88,11 +88,14 @@ public sealed class PostgresStoreTests(PostgresServer server)
 
         telegram.UserSends(10, "hello");
         telegram.UserSends(10, "still there?");
-        var store = factory.Services.GetRequiredService<Avrr.Bot.Channels.OutboxStore>();
-        var sent = await telegram.WaitForSentAsync(10, 2, TimeSpan.FromSeconds(20));
+        telegram.UserSends(10, "counsellor");
+        var sent = await telegram.WaitForSentAsync(10, 3, TimeSpan.FromSeconds(20));
         var conversationId = await Stored.WaitForConversationAsync(factory.Services, "telegram", "10");
-        await store.EnqueueAsync(conversationId, new Avrr.Bot.Activities.Activity { Type = "message", Text = "A counsellor writes." }, default);
-        var all = await telegram.WaitForSentAsync(10, sent.Count + 1, TimeSpan.FromSeconds(20));
+        var reference = await Counsellors.OpenCaseAsync(factory.Services, conversationId);
+        var amira = await Counsellors.AddAsync(factory.Services, "amira@example.org");
+        await Counsellors.ClaimAsync(factory.Services, reference, amira);
+        Assert.IsType<Avrr.Bot.Cases.CaseActionResult.Done>(await Counsellors.SendAsync(factory.Services, reference, amira, "A counsellor writes."));
+        var all = await telegram.WaitForSentAsync(10, sent.Count + 2, TimeSpan.FromSeconds(20));
 
         Assert.Equal("A counsellor writes.", all[^1].Text);
         await using var db = await factory.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
@@ -110,9 +113,9 @@ public sealed class PostgresStoreTests(PostgresServer server)
         }
 
         Assert.All(outgoing, a => Assert.Equal(DeliveryStatus.Sent, a.Delivery));
-        // The bot's replies came before any consent: dropped once sent. The counsellor's message is kept.
-        Assert.Single(outgoing);
-        Assert.Equal(sent.Count + 1, telegram.Sent.Count(s => s.ChatId == 10));
+        // The bot's replies came before any consent: dropped once sent. Once a case is open, what is said is kept for it.
+        Assert.Equal(2, outgoing.Count);
+        Assert.Equal(sent.Count + 2, telegram.Sent.Count(s => s.ChatId == 10));
     }
 
     [PostgresFact]

@@ -81,6 +81,9 @@ public sealed class TurnPipelineTests : IDisposable
         await Pipeline.ProcessAsync(Inbound.Message("owned", "m1", "hello"), default);
         await using (var db = await Db())
         {
+            // A counsellor has the case: the case decides the owner, the conversation row follows it.
+            db.Cases.Add(new Avrr.Bot.Cases.CaseRecord { Reference = "AV-0WND", ConversationId = "owned", Channel = "directline", Reason = "test", Assignee = "someone", Version = 1 });
+            await db.SaveChangesAsync();
             await db.Conversations.Where(c => c.Id == "owned").ExecuteUpdateAsync(s => s.SetProperty(c => c.Owner, ConversationOwner.Counsellor));
         }
 
@@ -131,7 +134,7 @@ public sealed class TurnPipelineTests : IDisposable
     }
 
     [Fact]
-    public async Task Erasure_removes_earlier_transcript_and_handoff_requests_in_the_same_turn()
+    public async Task Erasure_removes_earlier_transcript_and_the_case_in_the_same_turn()
     {
         var factory = new BotFactory { Engine = new SignalEngine() };
         try
@@ -142,8 +145,8 @@ public sealed class TurnPipelineTests : IDisposable
             await pipeline.ProcessAsync(Inbound.Message("erase", "m2", "erase"), default);
 
             await using var db = await factory.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
-            Assert.Empty(await db.HandoffRequests.ToListAsync());
-            Assert.Equal([2L, 3L], await db.Activities.Where(a => a.ConversationId == "erase").Select(a => a.Seq).OrderBy(s => s).ToListAsync());
+            Assert.Empty(await db.Cases.ToListAsync());
+            Assert.Equal([3L, 4L], await db.Activities.Where(a => a.ConversationId == "erase").Select(a => a.Seq).OrderBy(s => s).ToListAsync());
         }
         finally
         {
@@ -161,5 +164,8 @@ public sealed class TurnPipelineTests : IDisposable
             "erase" => new TurnResult("{}", [new Reply("deleted", [], "en", false)], [new EraseRequested()], false),
             _ => new TurnResult("{}", [], [], true),
         };
+
+        public TurnResult Notify(string? state, CaseNotice notice, ChannelCapabilities capabilities, DateTimeOffset now) =>
+            new(state ?? "{}", [new Reply("notice " + EchoEngine.Describe(notice), [], "en", false)], [], true);
     }
 }

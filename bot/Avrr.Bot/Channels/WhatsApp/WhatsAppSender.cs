@@ -27,6 +27,15 @@ internal sealed class WhatsAppSender(WhatsAppClient client, OutboxStore store, I
         var now = time.GetUtcNow();
         try
         {
+            if (RequestedTemplate(item.Activity) is { } requested)
+            {
+                // A counsellor sent the re-engagement template from the console: templates may go out at any time.
+                await _pacer.WaitAsync(item.Address, ct);
+                var sent = await client.PostAsync(Template(item.Address, requested.Name, requested.LanguageCode), ct);
+                await store.TemplateSentAsync(item.ConversationId, ct);
+                return new SendResult.Sent(sent?["messages"]?[0]?["id"]?.GetValue<string>());
+            }
+
             if (lastInbound is null || now - lastInbound.Value > Window)
             {
                 return await HoldAsync(item, lastInbound, templateSent, ct);
@@ -54,18 +63,37 @@ internal sealed class WhatsAppSender(WhatsAppClient client, OutboxStore store, I
         if (templateSent is null || lastInbound is null || templateSent < lastInbound)
         {
             await _pacer.WaitAsync(item.Address, ct);
-            await client.PostAsync(new JsonObject
-            {
-                ["messaging_product"] = "whatsapp",
-                ["recipient_type"] = "individual",
-                ["to"] = item.Address,
-                ["type"] = "template",
-                ["template"] = new JsonObject { ["name"] = template.Name, ["language"] = new JsonObject { ["code"] = template.LanguageCode } },
-            }, ct);
+            await client.PostAsync(Template(item.Address, template.Name, template.LanguageCode), ct);
             await store.TemplateSentAsync(item.ConversationId, ct);
         }
 
         return new SendResult.Held("outside the 24-hour window: re-engagement template sent, waiting for the person to answer");
+    }
+
+    private static JsonObject Template(string to, string name, string languageCode) => new()
+    {
+        ["messaging_product"] = "whatsapp",
+        ["recipient_type"] = "individual",
+        ["to"] = to,
+        ["type"] = "template",
+        ["template"] = new JsonObject { ["name"] = name, ["language"] = new JsonObject { ["code"] = languageCode } },
+    };
+
+    /// <summary>The template a console action asked for (<c>channelData.avrr.template</c>), if this activity is one.</summary>
+    private static WhatsAppTemplate? RequestedTemplate(Activity activity)
+    {
+        if (activity.ChannelData is not { ValueKind: System.Text.Json.JsonValueKind.Object } data
+            || !data.TryGetProperty("avrr", out var avrr) || avrr.ValueKind != System.Text.Json.JsonValueKind.Object
+            || !avrr.TryGetProperty("template", out var template) || template.ValueKind != System.Text.Json.JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        return new WhatsAppTemplate
+        {
+            Name = template.TryGetProperty("name", out var name) ? name.GetString() ?? "" : "",
+            LanguageCode = template.TryGetProperty("language", out var language) ? language.GetString() ?? "en" : "en",
+        };
     }
 
     internal SendResult Classify(ChannelApiException error, DateTimeOffset now)

@@ -42,7 +42,13 @@ public sealed class LoginModel(SignInManager<IdentityUser> signIn) : PageModel
         if (result.Succeeded)
         {
             await audit.AuditAsync(Email.Trim(), "staff.sign_in", Email.Trim(), null, HttpContext.RequestAborted);
-            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/admin");
+            return LocalRedirect(await LandingAsync(signIn.UserManager, Email.Trim(), ReturnUrl));
+        }
+
+        if (result.RequiresTwoFactor)
+        {
+            // The password was right; the session starts only with the authenticator code.
+            return LocalRedirect("/admin/login/two-factor" + (Url.IsLocalUrl(ReturnUrl) ? "?returnUrl=" + Uri.EscapeDataString(ReturnUrl!) : ""));
         }
 
         Error = Failure;
@@ -51,6 +57,18 @@ public sealed class LoginModel(SignInManager<IdentityUser> signIn) : PageModel
         await audit.AuditAsync("anonymous", "staff.sign_in_failed", account,
             $"{(result.IsLockedOut ? "locked out" : result.IsNotAllowed ? "not allowed" : "no such account, or not its password")} from {EdgeSetup.ClientAddress(HttpContext)}", HttpContext.RequestAborted);
         return Page();
+    }
+
+    /// <summary>The page asked for, or the staff member's start page: the console for counsellors and supervisors.</summary>
+    internal static async Task<string> LandingAsync(UserManager<IdentityUser> users, string email, string? returnUrl)
+    {
+        if (returnUrl is { Length: > 1 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal))
+        {
+            return returnUrl;
+        }
+
+        var user = await users.FindByEmailAsync(email);
+        return user is null ? "/admin" : Avrr.Bot.Staff.TwoFactor.Landing(await users.GetRolesAsync(user));
     }
 
     public async Task<IActionResult> OnPostLogoutAsync()

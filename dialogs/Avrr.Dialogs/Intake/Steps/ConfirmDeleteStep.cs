@@ -90,16 +90,7 @@ internal sealed class ConfirmDeleteStep : IStep
                 break;
             case Choices.DeleteNo:
                 turn.Say("data.kept");
-                if (turn.Input.Case == CaseStatus.WithCounsellor)
-                {
-                    // The counsellor's conversation goes on; the menu would be the bot speaking out of turn.
-                    turn.State.Step = Step.Menu;
-                }
-                else
-                {
-                    MenuStep.Show(turn);
-                }
-
+                MenuStep.Show(turn);
                 break;
             case Choices.BackToMenu:
                 MenuStep.Show(turn);

@@ -59,7 +59,12 @@ internal sealed class ConsentStep : IStep
         {
             // Information-only mode keeps no answers.
             turn.State.Answers.Clear();
+            turn.State.Words.Clear();
             turn.State.Programme = null;
+            foreach (var category in turn.State.FlagNotes.Keys)
+            {
+                turn.State.FlagNotes[category] = turn.State.FlagNotes[category] with { Message = null };
+            }
         }
     }
 

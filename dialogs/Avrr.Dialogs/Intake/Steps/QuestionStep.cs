@@ -38,6 +38,7 @@ internal sealed class QuestionStep : IStep
         turn.Say("check.intro");
         // Each check starts afresh: earlier answers may no longer be true.
         turn.State.Answers.Clear();
+        turn.State.Words.Clear();
         turn.State.Programme = null;
         if (turn.State.StartProgramme is { } known && turn.Knowledge.FindProgramme(known) is not null)
         {
@@ -77,6 +78,7 @@ internal sealed class QuestionStep : IStep
     public static void Return(Turn turn, string questionId)
     {
         turn.State.Answers.Remove(questionId);
+        turn.State.Words.Remove(questionId);
         if (questionId == HostCountryQuestion || !turn.State.ConsentGiven || turn.State.Programme is null)
         {
             StartCheck(turn);
@@ -98,8 +100,8 @@ internal sealed class QuestionStep : IStep
         }
 
         var question = questionId == HostCountryQuestion ? null : turn.Knowledge.FindQuestion(questionId);
-        var answer = ChoiceMatcher.Match(Options(turn, questionId), turn.Input.Value, text)?.Value[Choices.AnswerPrefix.Length..]
-            ?? (question is null ? null : TypedAnswer.Parse(question, text));
+        var chosen = ChoiceMatcher.Match(Options(turn, questionId), turn.Input.Value, text);
+        var answer = chosen?.Value[Choices.AnswerPrefix.Length..] ?? (question is null ? null : TypedAnswer.Parse(question, text));
         if (answer is null)
         {
             switch (question?.Kind)
@@ -118,13 +120,26 @@ internal sealed class QuestionStep : IStep
             return;
         }
 
-        Accept(turn, questionId, answer);
+        // The counsellor sees the person's own words beside the label, unless they pressed the button or typed the label.
+        var words = turn.Input.Value is null && text is { Length: > 0 } typed && (chosen is null || !string.Equals(TextFolding.Fold(typed), TextFolding.Fold(chosen.Title), StringComparison.Ordinal) && !typed.Trim().All(char.IsDigit))
+            ? typed.Trim()
+            : null;
+        Accept(turn, questionId, answer, words);
     }
 
-    private static void Accept(Turn turn, string questionId, string answer)
+    private static void Accept(Turn turn, string questionId, string answer, string? words = null)
     {
         turn.State.Retries = 0;
         turn.State.Answers[questionId] = answer;
+        if (words is null)
+        {
+            turn.State.Words.Remove(questionId);
+        }
+        else
+        {
+            turn.State.Words[questionId] = words.Length > 500 ? words[..500] : words;
+        }
+
         turn.State.Back.Add("question:" + questionId);
         if (questionId == HostCountryQuestion)
         {
@@ -139,7 +154,7 @@ internal sealed class QuestionStep : IStep
         }
         else if (turn.Knowledge.FindQuestion(questionId)!.Options.FirstOrDefault(o => o.Id == answer)?.Safeguarding is { } category)
         {
-            Interruptions.Safeguard(turn, Enum.Parse<SafeguardingCategory>(category));
+            Interruptions.Safeguard(turn, Enum.Parse<SafeguardingCategory>(category), words ?? turn.T(turn.Knowledge.FindQuestion(questionId)!.Options.First(o => o.Id == answer).LabelKey));
             return;
         }
 

@@ -1,0 +1,541 @@
+using System.Data.Common;
+using System.Text.Json;
+using Avrr.Bot.Activities;
+using Avrr.Bot.Channels.Telegram;
+using Avrr.Bot.Channels.WhatsApp;
+using Avrr.Bot.Persistence;
+using Avrr.Bot.Privacy;
+using Avrr.Bot.Turns;
+using Avrr.Dialogs;
+using Avrr.Knowledge;
+using Microsoft.Extensions.Options;
+
+namespace Avrr.Bot.Cases;
+
+/// <summary>What a staff action came to; the console API maps it to HTTP.</summary>
+public abstract record CaseActionResult
+{
+    private CaseActionResult()
+    {
+    }
+
+    public sealed record Done(long? Seq = null, string? Delivery = null) : CaseActionResult;
+
+    /// <summary>The case is not in a state for this (taken by someone else, closed, outside the WhatsApp window…).</summary>
+    public sealed record Conflict(string Message) : CaseActionResult;
+
+    public sealed record Forbidden(string Message) : CaseActionResult;
+
+    public sealed record Invalid(string Message) : CaseActionResult;
+
+    public sealed record NotFound : CaseActionResult;
+}
+
+/// <summary>
+/// What staff do to a case, each run like a turn: under the conversation's lock (in-process and, on PostgreSQL, an
+/// advisory lock), with the conversation's version check, and in one transaction with the change of owner, the message
+/// that tells the person in their language, the case event and exactly one audit entry. A lost version check (the
+/// person's turn got there first) runs the action again on what is now stored.
+/// </summary>
+internal sealed partial class CaseActions
+{
+    private const int MaxAttempts = 5;
+    public const int MaxMessageLength = 4000;
+    public const int MaxNoteLength = 10_000;
+
+    private readonly TurnSessionPool _sessions;
+    private readonly IDialogEngine _engine;
+    private readonly IKnowledgeSource _knowledge;
+    private readonly ConversationLocks _locks;
+    private readonly ChangeFeed _changes;
+    private readonly KeyRing _keys;
+    private readonly StaffDirectory _staff;
+    private readonly TimeProvider _time;
+    private readonly BotOptions _bot;
+    private readonly bool _webhook;
+    private readonly WhatsAppOptions _whatsApp;
+    private readonly TimeSpan _withoutConsent;
+    private readonly ILogger<CaseActions> _logger;
+
+    public CaseActions(
+        TurnSessionPool sessions,
+        IDialogEngine engine,
+        IKnowledgeSource knowledge,
+        ConversationLocks locks,
+        ChangeFeed changes,
+        KeyRing keys,
+        StaffDirectory staff,
+        TimeProvider time,
+        IOptions<BotOptions> bot,
+        IOptions<CasesOptions> cases,
+        IOptions<WhatsAppOptions> whatsApp,
+        IOptions<PrivacyOptions> privacy,
+        ILogger<CaseActions> logger)
+    {
+        _sessions = sessions;
+        _engine = engine;
+        _knowledge = knowledge;
+        _locks = locks;
+        _changes = changes;
+        _keys = keys;
+        _staff = staff;
+        _time = time;
+        _bot = bot.Value;
+        _webhook = cases.Value.Webhook.Enabled;
+        _whatsApp = whatsApp.Value;
+        _withoutConsent = privacy.Value.Retention.WithoutConsent;
+        _logger = logger;
+    }
+
+    /// <summary>Takes a waiting case. Exclusive: of any number of counsellors claiming at once, one wins; the others learn who.</summary>
+    public Task<CaseActionResult> ClaimAsync(string reference, StaffMember staff, CancellationToken ct) => RunAsync(reference, staff, async turn =>
+    {
+        if (!staff.TakesCases)
+        {
+            return new CaseActionResult.Forbidden("Only counsellors and supervisors take cases.");
+        }
+
+        if (!await turn.Session.ClaimCaseAsync(turn.Case.Id, staff.UserId, turn.Now, ct))
+        {
+            var holder = await turn.Session.AssigneeOfAsync(turn.Case.Id, ct);
+            return new CaseActionResult.Conflict(holder == staff.UserId
+                ? $"You already have {reference}."
+                : $"{reference} has already been taken by {await _staff.NameOfAsync(holder, ct)}.");
+        }
+
+        turn.Owner = ConversationOwner.Counsellor;
+        turn.Tell(new CaseNotice.Joined(staff.DisplayName));
+        await turn.EventAsync("claimed", staff.DisplayName);
+        await turn.AuditAsync("case.claim", null);
+        return new CaseActionResult.Done();
+    }, ct);
+
+    /// <summary>Auto-assignment: like a claim made for <paramref name="counsellor"/>, so it never takes a case someone claimed meanwhile.</summary>
+    public Task<CaseActionResult> AssignAsync(string reference, StaffMember counsellor, CancellationToken ct) => RunAsync(reference, StaffDirectory.System, async turn =>
+    {
+        if (!await turn.Session.ClaimCaseAsync(turn.Case.Id, counsellor.UserId, turn.Now, ct))
+        {
+            return new CaseActionResult.Conflict($"{reference} was claimed meanwhile.");
+        }
+
+        turn.Owner = ConversationOwner.Counsellor;
+        turn.Tell(new CaseNotice.Joined(counsellor.DisplayName));
+        await turn.EventAsync("assigned", counsellor.DisplayName);
+        await turn.AuditAsync("case.assign", $"auto-assigned to {counsellor.Email}");
+        return new CaseActionResult.Done();
+    }, ct);
+
+    /// <summary>
+    /// The owner's reply, through the one outbox. On WhatsApp outside the 24-hour window free text is refused until the
+    /// re-engagement template went out; after it, replies are held and delivered in order when the person answers.
+    /// </summary>
+    public Task<CaseActionResult> SendAsync(string reference, StaffMember staff, string text, CancellationToken ct) => RunAsync(reference, staff, async turn =>
+    {
+        text = text.Trim();
+        if (text.Length is 0 or > MaxMessageLength)
+        {
+            return new CaseActionResult.Invalid($"Write between 1 and {MaxMessageLength} characters.");
+        }
+
+        if (!CaseAccess.CanSpeak(staff, turn.Case.Assignee))
+        {
+            return new CaseActionResult.Conflict(turn.Case.Assignee is null ? $"Claim {reference} before you write." : $"{reference} belongs to {await _staff.NameOfAsync(turn.Case.Assignee, ct)}; only they write to the person.");
+        }
+
+        if (turn.Conversation.OptedOut)
+        {
+            return new CaseActionResult.Conflict("The person said stop: nothing is sent until they write again.");
+        }
+
+        var delivery = turn.Push ? DeliveryStatus.Pending : DeliveryStatus.None;
+        if (turn.Channel == WhatsAppSender.ChannelName)
+        {
+            var window = await turn.Session.ContactWindowAsync(turn.ConversationId, ct);
+            if (!window.IsOpen(turn.NowAt))
+            {
+                if (!window.TemplateSentSinceLastMessage)
+                {
+                    return new CaseActionResult.Conflict("The person's 24-hour WhatsApp window is closed: send the re-engagement template first; your replies are then held until they answer.");
+                }
+
+                delivery = DeliveryStatus.Held;
+            }
+        }
+
+        var seq = turn.Write(text, staff.DisplayName, delivery);
+        await turn.Session.RepliedAsync(turn.Case.Id, turn.Now, ct);
+        await turn.EventAsync("message", null);
+        await turn.AuditAsync("case.message", $"{text.Length} characters");
+        return new CaseActionResult.Done(seq, ConsoleDelivery.Name(delivery, turn.Push));
+    }, ct);
+
+    /// <summary>WhatsApp only, outside the window: the approved template in the person's language, once per closed window.</summary>
+    public Task<CaseActionResult> SendTemplateAsync(string reference, StaffMember staff, CancellationToken ct) => RunAsync(reference, staff, async turn =>
+    {
+        if (!CaseAccess.CanSpeak(staff, turn.Case.Assignee))
+        {
+            return new CaseActionResult.Conflict($"Only the counsellor who has {reference} writes to the person.");
+        }
+
+        if (turn.Channel != WhatsAppSender.ChannelName)
+        {
+            return new CaseActionResult.Conflict("Re-engagement templates are for WhatsApp only.");
+        }
+
+        var window = await turn.Session.ContactWindowAsync(turn.ConversationId, ct);
+        if (window.IsOpen(turn.NowAt))
+        {
+            return new CaseActionResult.Conflict("The 24-hour window is open: write to the person directly.");
+        }
+
+        if (window.TemplateSentSinceLastMessage)
+        {
+            return new CaseActionResult.Conflict("The re-engagement template was already sent; your replies wait for the person's answer.");
+        }
+
+        var language = turn.Language ?? "en";
+        if ((_whatsApp.Templates.GetValueOrDefault(language) ?? _whatsApp.Templates.GetValueOrDefault("default")) is not { Name.Length: > 0 } template)
+        {
+            return new CaseActionResult.Conflict($"No re-engagement template is configured for '{language}' (Channels:WhatsApp:Templates).");
+        }
+
+        var seq = turn.WriteTemplate(template.Name, template.LanguageCode, staff.DisplayName);
+        await turn.Session.TemplateQueuedAsync(turn.ConversationId, turn.Now, ct);
+        await turn.EventAsync("template", template.Name);
+        await turn.AuditAsync("case.template", template.Name);
+        return new CaseActionResult.Done(seq, "queued");
+    }, ct);
+
+    /// <summary>A private note: sealed, stored apart from the transcript, never sent anywhere.</summary>
+    public Task<CaseActionResult> NoteAsync(string reference, StaffMember staff, string text, CancellationToken ct) => RunAsync(reference, staff, async turn =>
+    {
+        text = text.Trim();
+        if (text.Length is 0 or > MaxNoteLength)
+        {
+            return new CaseActionResult.Invalid($"Write between 1 and {MaxNoteLength} characters.");
+        }
+
+        if (!CaseAccess.CanManage(staff, turn.Case.Assignee))
+        {
+            return new CaseActionResult.Forbidden("Only the counsellor who has the case, or a supervisor, adds notes.");
+        }
+
+        await turn.Session.InsertNoteAsync(turn.Case.Id, staff.UserId, turn.Key, turn.Now, text, ct);
+        await turn.EventAsync("note", null);
+        await turn.AuditAsync("case.note", $"{text.Length} characters");
+        return new CaseActionResult.Done();
+    }, ct);
+
+    /// <summary>To a colleague: by the counsellor who has the case, or by a supervisor (also a waiting case, or another's).</summary>
+    public Task<CaseActionResult> TransferAsync(string reference, StaffMember staff, string toUserId, CancellationToken ct) => RunAsync(reference, staff, async turn =>
+    {
+        if (!CaseAccess.CanManage(staff, turn.Case.Assignee))
+        {
+            return new CaseActionResult.Forbidden("Only the counsellor who has the case, or a supervisor, transfers it.");
+        }
+
+        var colleague = await _staff.FindAsync(toUserId, ct);
+        if (colleague is null || !colleague.TakesCases)
+        {
+            return new CaseActionResult.Invalid("Choose a counsellor to transfer to.");
+        }
+
+        if (colleague.UserId == turn.Case.Assignee)
+        {
+            return new CaseActionResult.Conflict($"{colleague.DisplayName} already has {reference}.");
+        }
+
+        var from = turn.Case.Assignee;
+        await turn.Session.AssignCaseAsync(turn.Case.Id, colleague.UserId, turn.Now, ct);
+        turn.Owner = ConversationOwner.Counsellor;
+        turn.Tell(from is null ? new CaseNotice.Joined(colleague.DisplayName) : new CaseNotice.Transferred(colleague.DisplayName));
+        await turn.EventAsync("transferred", $"{(from is null ? "the queue" : await _staff.NameOfAsync(from, ct))} → {colleague.DisplayName}");
+        await turn.AuditAsync("case.transfer", $"to {colleague.Email}");
+        return new CaseActionResult.Done();
+    }, ct);
+
+    /// <summary>Back to the queue: the counsellor has to leave, or (with a system actor) nobody answered in time.</summary>
+    public Task<CaseActionResult> ReleaseAsync(string reference, StaffMember staff, string why, CancellationToken ct) => RunAsync(reference, staff, async turn =>
+    {
+        if (turn.Case.Assignee is null)
+        {
+            return new CaseActionResult.Conflict($"{reference} is already waiting in the queue.");
+        }
+
+        if (!CaseAccess.CanManage(staff, turn.Case.Assignee) && staff != StaffDirectory.System)
+        {
+            return new CaseActionResult.Forbidden("Only the counsellor who has the case, or a supervisor, puts it back in the queue.");
+        }
+
+        await turn.Session.AssignCaseAsync(turn.Case.Id, null, turn.Now, ct);
+        turn.Owner = ConversationOwner.Queued;
+        turn.Tell(new CaseNotice.Left());
+        await turn.EventAsync("released", why);
+        await turn.AuditAsync("case.release", why);
+        return new CaseActionResult.Done();
+    }, ct);
+
+    /// <summary>The bot takes over again at the menu or at a chosen step; the case closes as handed back.</summary>
+    public Task<CaseActionResult> HandBackAsync(string reference, StaffMember staff, string resumeAt, CancellationToken ct) => RunAsync(reference, staff, async turn =>
+    {
+        if (!CaseAccess.CanManage(staff, turn.Case.Assignee))
+        {
+            return new CaseActionResult.Forbidden("Only the counsellor who has the case, or a supervisor, hands it back.");
+        }
+
+        if (!IsResumePoint(resumeAt))
+        {
+            return new CaseActionResult.Invalid($"Unknown place to resume: '{resumeAt}'.");
+        }
+
+        await turn.CloseAsync("handed_back");
+        turn.Tell(new CaseNotice.HandedBack(resumeAt));
+        await turn.EventAsync("handed_back", resumeAt);
+        await turn.AuditAsync("case.hand_back", resumeAt);
+        return new CaseActionResult.Done();
+    }, ct);
+
+    /// <summary>Closes the case with an outcome from content; the person is told, and the bot answers again if they write.</summary>
+    public Task<CaseActionResult> CloseAsync(string reference, StaffMember staff, string outcome, CancellationToken ct) => RunAsync(reference, staff, async turn =>
+    {
+        if (!CaseAccess.CanManage(staff, turn.Case.Assignee))
+        {
+            return new CaseActionResult.Forbidden("Only the counsellor who has the case, or a supervisor, closes it.");
+        }
+
+        if (_knowledge.Current.Service.Outcomes.All(o => o.Id != outcome))
+        {
+            return new CaseActionResult.Invalid($"Choose an outcome from the list (content.yaml service.outcomes); '{outcome}' is not one.");
+        }
+
+        await turn.CloseAsync(outcome);
+        turn.Tell(new CaseNotice.Closed(reference));
+        await turn.EventAsync("closed", outcome);
+        await turn.AuditAsync("case.close", outcome);
+        return new CaseActionResult.Done();
+    }, ct);
+
+    private static bool IsResumePoint(string at) =>
+        at is ResumePoints.Menu or ResumePoints.Check
+        || at.StartsWith(ResumePoints.QuestionPrefix, StringComparison.Ordinal) && at.Length > ResumePoints.QuestionPrefix.Length && at.Length <= 100;
+
+    private async Task<CaseActionResult> RunAsync(string reference, StaffMember staff, Func<StaffTurn, Task<CaseActionResult>> action, CancellationToken ct)
+    {
+        var conversationId = await _staff.ConversationOfOpenCaseAsync(reference, ct);
+        if (conversationId is null)
+        {
+            return await _staff.CaseExistsAsync(reference, ct) ? new CaseActionResult.Conflict($"{reference} is closed.") : new CaseActionResult.NotFound();
+        }
+
+        using var _ = await _locks.AcquireAsync(conversationId, ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            var lease = await _sessions.AcquireAsync(ct);
+            var broken = false;
+            StaffTurn? turn = null;
+            CaseActionResult result;
+            try
+            {
+                var session = lease.Session;
+                await session.BeginAsync(ct);
+                await session.LockConversationAsync(conversationId, ct);
+                var conversation = await session.LoadAsync(conversationId, ct);
+                if (conversation?.Case is not { } openCase || openCase.Reference != reference || conversation.DataKey is null)
+                {
+                    await session.RollbackAsync();
+                    return new CaseActionResult.Conflict($"{reference} is closed, or the person's data was erased meanwhile.");
+                }
+
+                turn = new StaffTurn(this, session, conversationId, conversation, openCase, staff, _time.GetUtcNow());
+                result = await action(turn);
+                if (result is not CaseActionResult.Done)
+                {
+                    await session.RollbackAsync();
+                    return result;
+                }
+
+                if (!await turn.SaveAsync(ct))
+                {
+                    await session.RollbackAsync();
+                    result = null!;
+                }
+                else
+                {
+                    await session.AnnounceAsync(_changes, turn.Change, ct);
+                    await session.CommitAsync(ct);
+                }
+            }
+            catch (Exception ex) when (ex is DbException or InvalidOperationException)
+            {
+                broken = true;
+                throw;
+            }
+            finally
+            {
+                turn?.Dispose();
+                await lease.ReleaseAsync(broken);
+            }
+
+            if (result is not null)
+            {
+                _changes.Local(turn!.Change);
+                Log.Done(_logger, turn.Action ?? "action", reference);
+                return result;
+            }
+
+            if (attempt == MaxAttempts)
+            {
+                throw new TurnConflictException($"A staff action on {reference} lost the version check {MaxAttempts} times.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), _time, ct);
+        }
+    }
+
+    /// <summary>One staff action in progress: the conversation as loaded, what it will write, and the helpers to write it.</summary>
+    private sealed class StaffTurn : IDisposable
+    {
+        private readonly CaseActions _actions;
+        private readonly List<(long Seq, Activity Activity, DeliveryStatus Delivery)> _outgoing = [];
+        private string? _state;
+        private bool _keep = true;
+        private long _nextSeq;
+
+        public StaffTurn(CaseActions actions, TurnSession session, string conversationId, LoadedConversation conversation, OpenCase openCase, StaffMember staff, DateTimeOffset now)
+        {
+            _actions = actions;
+            Session = session;
+            ConversationId = conversationId;
+            Conversation = conversation;
+            Case = openCase;
+            Staff = staff;
+            NowAt = now;
+            Key = actions._keys.OpenPersonKey(conversationId, conversation.DataKey!);
+            _state = conversation.State is { } sealedState ? Key.OpenString(SealedField.ConversationState, 0, sealedState) : null;
+            _nextSeq = conversation.NextSeq;
+            Owner = conversation.Owner;
+            Language = openCase.Language;
+        }
+
+        public TurnSession Session { get; }
+
+        public string ConversationId { get; }
+
+        public LoadedConversation Conversation { get; }
+
+        public OpenCase Case { get; }
+
+        public StaffMember Staff { get; }
+
+        public PersonKey Key { get; }
+
+        public DateTimeOffset NowAt { get; }
+
+        public long Now => NowAt.ToUnixTimeMilliseconds();
+
+        public string Channel => Conversation.Channel;
+
+        public bool Push => Channel is TelegramSender.ChannelName or WhatsAppSender.ChannelName;
+
+        public string? Language { get; }
+
+        public ConversationOwner Owner { get; set; }
+
+        public string? Action { get; private set; }
+
+        public Change Change { get; private set; }
+
+        /// <summary>Tells the person, in their language, what happened; a hand-back also moves their dialog.</summary>
+        public void Tell(CaseNotice notice)
+        {
+            var result = _actions._engine.Notify(_state, notice, CaseChannels.Capabilities(Channel), NowAt);
+            _state = result.State;
+            _keep = result.KeepTranscript;
+            for (var i = 0; i < result.Replies.Count; i++)
+            {
+                var reply = result.Replies[i];
+                var activity = ActivityFactory.FromReply(reply, new Activity { ChannelId = Channel }, ConversationId, _nextSeq, NowAt.AddMilliseconds(i), _actions._bot);
+                _outgoing.Add((_nextSeq++, activity, Push ? DeliveryStatus.Pending : DeliveryStatus.None));
+            }
+        }
+
+        /// <summary>A counsellor's message: from the bot's account, named after the counsellor, marked for the console.</summary>
+        public long Write(string text, string counsellor, DeliveryStatus delivery)
+        {
+            var activity = Counsellor(counsellor);
+            activity.Text = text;
+            _outgoing.Add((_nextSeq, activity, delivery));
+            return _nextSeq++;
+        }
+
+        public long WriteTemplate(string name, string languageCode, string counsellor)
+        {
+            var activity = Counsellor(counsellor);
+            activity.Text = $"[WhatsApp template {name}]";
+            activity.ChannelData = JsonSerializer.SerializeToElement(new { avrr = new { from = "counsellor", template = new { name, language = languageCode } } });
+            _outgoing.Add((_nextSeq, activity, DeliveryStatus.Pending));
+            return _nextSeq++;
+        }
+
+        private Activity Counsellor(string name) => new()
+        {
+            Type = ActivityTypes.Message,
+            Id = StoredActivity.IdFor(ConversationId, _nextSeq),
+            Timestamp = NowAt,
+            ChannelId = Channel,
+            From = new ChannelAccount { Id = _actions._bot.Id, Name = name, Role = RoleTypes.Bot },
+            Conversation = new ConversationAccount { Id = ConversationId },
+            TextFormat = "plain",
+            ChannelData = CounsellorMark,
+        };
+
+        public async Task CloseAsync(string outcome)
+        {
+            await Session.CloseCaseAsync(Case.Id, outcome, Now, default);
+            Owner = ConversationOwner.Bot;
+            if (_actions._webhook)
+            {
+                await Session.QueueWebhookAsync(Case.Id, CaseWebhookEvents.Closed, Now, default);
+            }
+        }
+
+        public Task EventAsync(string kind, string? detail) => Session.CaseEventAsync(Case.Id, Staff.DisplayName, kind, detail, Now, default);
+
+        public Task AuditAsync(string action, string? detail)
+        {
+            Action = action;
+            return Session.AuditAsync(Staff.Email, action, Case.Reference, detail, Now, default);
+        }
+
+        /// <summary>The conversation with its version check, then what the action wrote to the person.</summary>
+        public async Task<bool> SaveAsync(CancellationToken ct)
+        {
+            var sealedState = _state is null ? null : Key.Seal(SealedField.ConversationState, 0, _state);
+            if (!await Session.UpdateConversationAsync(ConversationId, Conversation.Version, sealedState, _nextSeq, Owner, Conversation.OptedOut, Now, ct))
+            {
+                return false;
+            }
+
+            // Handed back to a person who never agreed to keep messages: like any turn of theirs, kept only for delivery.
+            long? expiresAt = _keep ? null : (NowAt + _actions._withoutConsent).ToUnixTimeMilliseconds();
+            foreach (var (seq, activity, delivery) in _outgoing)
+            {
+                await Session.InsertActivityAsync(ConversationId, seq, ActivityDirection.Out, Key.Seal(SealedField.Activity, seq, ActivityJson.SerializeToUtf8(activity)), Now, delivery, expiresAt, ct);
+            }
+
+            var last = _outgoing.Count > 0 ? _outgoing[^1].Seq : Conversation.NextSeq - 1;
+            Change = new Change(ConversationId, last, Push && _outgoing.Any(o => o.Delivery == DeliveryStatus.Pending), Case.Reference);
+            return true;
+        }
+
+        public void Dispose() => Key.Dispose();
+    }
+
+    private static readonly JsonElement CounsellorMark = JsonDocument.Parse("""{"avrr":{"from":"counsellor"}}""").RootElement.Clone();
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Staff {Action} on case {Reference}")]
+        public static partial void Done(ILogger logger, string action, string reference);
+    }
+}
