@@ -160,21 +160,6 @@ public sealed class OutboxStore(StoreConnections connections, KeyRing keys, Blin
         }
     }
 
-    /// <summary>The person wrote: their window opens (WhatsApp) and whatever waited for it is due again.</summary>
-    public async Task ContactWroteAsync(string channel, string conversationId, DateTimeOffset at, CancellationToken ct)
-    {
-        await ExecuteAsync("""
-            INSERT INTO channel_contacts (conversation_id, channel, last_inbound_at) VALUES (@c, @ch, @at)
-            ON CONFLICT (conversation_id) DO UPDATE SET last_inbound_at = excluded.last_inbound_at
-            WHERE excluded.last_inbound_at > channel_contacts.last_inbound_at
-            """, ct, ("c", conversationId), ("ch", channel), ("at", at.ToUnixTimeMilliseconds()));
-        if (await ExecuteAsync($"UPDATE activities SET delivery = {Pending}, next_attempt_at = @now WHERE conversation_id = @c AND delivery = {Held}", ct,
-                ("now", time.GetUtcNow().ToUnixTimeMilliseconds()), ("c", conversationId)) > 0)
-        {
-            await changes.PublishAsync(new Change(conversationId, -1, PushDeliveries: true), ct);
-        }
-    }
-
     public async Task<(DateTimeOffset? LastInbound, DateTimeOffset? TemplateSent)> ContactAsync(string conversationId, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);

@@ -14,7 +14,14 @@ namespace Avrr.Bot.Turns;
 /// <summary>A message as a webhook channel hands it over, before it has a conversation.</summary>
 /// <param name="Address">The platform address (Telegram chat id, WhatsApp wa_id): sealed and hashed, never stored as is.</param>
 /// <param name="ExternalId">The platform's id for this message: the dedupe key, stored only as a keyed hash.</param>
-internal sealed record PushMessage(string Channel, string Address, string ExternalId, Activity Activity, ChannelCapabilities Capabilities, string? StartParameter = null);
+internal sealed record PushMessage(string Channel, string Address, string ExternalId, Activity Activity, ChannelCapabilities Capabilities, string? StartParameter = null)
+{
+    /// <summary>
+    /// When the person wrote, on a channel with a reply window (WhatsApp): recorded in the same transaction as the
+    /// message, so the reply to it can never be sent as if the window were still closed.
+    /// </summary>
+    public DateTimeOffset? WindowOpenedAt { get; init; }
+}
 
 /// <summary>Whether the message was new, and the conversation it belongs to.</summary>
 internal readonly record struct Accepted(bool IsNew, string ConversationId);
@@ -24,7 +31,7 @@ internal readonly record struct Accepted(bool IsNew, string ConversationId);
 /// of their address (or created, with their data key), and the message is stored sealed and deduplicated in one short
 /// transaction; the platform gets its 200, and <see cref="InboxWorker"/> runs the turn afterwards in order.
 /// </summary>
-internal sealed class InboxIntake(StoreConnections connections, ConversationDirectory directory, BlindIndex index, KeyRing keys, TimeProvider time, InboxSignal signal)
+internal sealed class InboxIntake(StoreConnections connections, ConversationDirectory directory, BlindIndex index, KeyRing keys, TimeProvider time, InboxSignal signal, ChangeFeed changes)
 {
     public async Task<Accepted> AcceptAsync(PushMessage message, CancellationToken ct)
     {
@@ -55,13 +62,45 @@ internal sealed class InboxIntake(StoreConnections connections, ConversationDire
         command.AddParameter("received_at", now);
         command.AddParameter("payload", payload);
         var inserted = await command.ExecuteNonQueryAsync(ct) == 1;
+        var released = message.WindowOpenedAt is { } opened && await OpenWindowAsync(connection, transaction, message.Channel, conversationId, opened, now, ct);
         await transaction.CommitAsync(ct);
         if (inserted)
         {
             signal.Nudge();
         }
 
+        if (released)
+        {
+            // Replies held for this window are due now, on whichever instance relays them.
+            await changes.PublishAsync(new Change(conversationId, -1, PushDeliveries: true), ct);
+        }
+
         return new Accepted(inserted, conversationId);
+    }
+
+    /// <returns>True when replies held for the window became due.</returns>
+    private static async Task<bool> OpenWindowAsync(DbConnection connection, DbTransaction transaction, string channel, string conversationId, DateTimeOffset at, long now, CancellationToken ct)
+    {
+        await using (var contact = connection.CreateCommand())
+        {
+            contact.Transaction = transaction;
+            contact.CommandText = """
+                INSERT INTO channel_contacts (conversation_id, channel, last_inbound_at) VALUES (@c, @ch, @at)
+                ON CONFLICT (conversation_id) DO UPDATE SET last_inbound_at = excluded.last_inbound_at
+                WHERE excluded.last_inbound_at > channel_contacts.last_inbound_at
+                """;
+            contact.AddParameter("c", conversationId);
+            contact.AddParameter("ch", channel);
+            contact.AddParameter("at", at.ToUnixTimeMilliseconds());
+            await contact.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var release = connection.CreateCommand();
+        release.Transaction = transaction;
+        release.CommandText = $"UPDATE activities SET delivery = {(int)DeliveryStatus.Pending}, next_attempt_at = @now WHERE conversation_id = @c AND delivery = {(int)DeliveryStatus.Held}";
+        release.AddParameter("now", now);
+        release.AddParameter("c", conversationId);
+        return await release.ExecuteNonQueryAsync(ct) > 0;
     }
 
     /// <summary>The associated-data row of a pending payload: derived from its dedupe hash, which is unique per channel.</summary>

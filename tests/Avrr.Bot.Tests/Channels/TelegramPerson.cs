@@ -7,8 +7,12 @@ internal sealed class TelegramPerson(TelegramFake fake, long chatId, string lang
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private int _read;
+    private int _readUpTo;
 
     public long ChatId => chatId;
+
+    /// <summary>Every message the bot sent to this chat so far.</summary>
+    public IReadOnlyList<TelegramSent> Sent => fake.Sent.Where(s => s.ChatId == chatId).ToList();
 
     public long Types(string text) => fake.UserSends(chatId, text, languageCode);
 
@@ -21,7 +25,10 @@ internal sealed class TelegramPerson(TelegramFake fake, long chatId, string lang
         return fake.UserPresses(chatId, message.MessageId, Buttons(message).First(b => b.Text == title).Data);
     }
 
-    /// <summary>Waits until a new message contains <paramref name="expected"/>; returns it and reads past it.</summary>
+    /// <summary>
+    /// Waits until the unread text contains <paramref name="expected"/>; returns its message and reads past it. One
+    /// message can carry several texts (the bot joins a notice and the prompt that follows it).
+    /// </summary>
     public async Task<TelegramSent> ReadsAsync(string expected)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -30,9 +37,10 @@ internal sealed class TelegramPerson(TelegramFake fake, long chatId, string lang
             var sent = fake.Sent.Where(s => s.ChatId == chatId).ToList();
             for (var i = _read; i < sent.Count; i++)
             {
-                if (sent[i].Text.Contains(expected, StringComparison.Ordinal))
+                var at = sent[i].Text.IndexOf(expected, i == _read ? _readUpTo : 0, StringComparison.Ordinal);
+                if (at >= 0)
                 {
-                    _read = i + 1;
+                    (_read, _readUpTo) = (i, at + expected.Length);
                     return sent[i];
                 }
             }

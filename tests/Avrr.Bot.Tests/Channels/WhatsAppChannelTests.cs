@@ -25,7 +25,6 @@ public sealed class WhatsAppChannelTests : IAsyncLifetime
     private WhatsAppFake _fake = null!;
     private BotFactory _bot = null!;
     private HttpClient _http = null!;
-    private int _wamids;
 
     public async Task InitializeAsync()
     {
@@ -53,72 +52,15 @@ public sealed class WhatsAppChannelTests : IAsyncLifetime
 
     private string S(string key) => K.Said(key, "en");
 
-    private async Task<HttpResponseMessage> PostAsync(string body, string? signature)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/channels/whatsapp") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        if (signature is not null)
-        {
-            request.Headers.Add(Webhook.SignatureHeader, signature);
-        }
+    private WhatsAppPerson Person(string waId = WaId) => new(_fake, _http, PhoneNumberId, AppSecret, waId);
 
-        return await _http.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> PostAsync(string body, string? signature) => Person().PostAsync(body, signature);
 
-    private async Task<string> WritesAsync(string text, DateTimeOffset? at = null, string waId = WaId)
-    {
-        var wamid = $"wamid.test{_wamids++}";
-        var when = at ?? DateTimeOffset.UtcNow;
-        _fake.UserMessaged(waId, when);
-        _fake.Inbound(wamid);
-        var body = Webhook.TextMessage(PhoneNumberId, waId, wamid, text, when);
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(body, Webhook.Sign(body, AppSecret))).StatusCode);
-        return wamid;
-    }
+    private Task<string> WritesAsync(string text, DateTimeOffset? at = null, string waId = WaId) => Person(waId).WritesAsync(text, at);
 
-    /// <summary>Presses the reply button or list row with this title (or, for a shortened row, this description).</summary>
-    private async Task PressesAsync(string title)
-    {
-        var (id, shown, isList) = _fake.Sent.Where(s => s.To == WaId && s.Type == "interactive").Reverse().SelectMany(s => Options(s.Body))
-            .FirstOrDefault(o => o.Title == title || o.Description == title) is { Id: not null } option
-            ? (option.Id, option.Title, option.IsList)
-            : throw new InvalidOperationException($"No option '{title}'");
-        var wamid = $"wamid.test{_wamids++}";
-        var now = DateTimeOffset.UtcNow;
-        _fake.UserMessaged(WaId, now);
-        _fake.Inbound(wamid);
-        var body = isList ? Webhook.ListReply(PhoneNumberId, WaId, wamid, id, shown, now) : Webhook.ButtonReply(PhoneNumberId, WaId, wamid, id, shown, now);
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(body, Webhook.Sign(body, AppSecret))).StatusCode);
-    }
+    private Task PressesAsync(string title) => Person().PressesAsync(title);
 
-    private static IEnumerable<(string? Id, string Title, string? Description, bool IsList)> Options(JsonObject body)
-    {
-        var interactive = body["interactive"]!;
-        foreach (var button in interactive["action"]?["buttons"]?.AsArray() ?? [])
-        {
-            yield return (button!["reply"]!["id"]!.GetValue<string>(), button["reply"]!["title"]!.GetValue<string>(), null, false);
-        }
-
-        foreach (var row in (interactive["action"]?["sections"]?.AsArray() ?? []).SelectMany(s => s!["rows"]!.AsArray()))
-        {
-            yield return (row!["id"]!.GetValue<string>(), row["title"]!.GetValue<string>(), row["description"]?.GetValue<string>(), true);
-        }
-    }
-
-    private async Task<WhatsAppSent> ReadsAsync(string expected, string waId = WaId)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            if (_fake.Sent.LastOrDefault(s => s.To == waId && s.Text.Contains(expected, StringComparison.Ordinal)) is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"Never read '{expected}'. Sent: {string.Join(" | ", _fake.Sent.Select(s => s.Text))}; requests: {string.Join(", ", _fake.Requests.Select(r => $"{r.Status}/{r.ErrorCode}"))}");
-    }
+    private Task<WhatsAppSent> ReadsAsync(string expected, string waId = WaId) => Person(waId).ReadsAsync(expected);
 
     [Fact]
     public async Task The_verification_handshake_echoes_the_challenge_only_for_the_right_token()
@@ -259,7 +201,7 @@ public sealed class WhatsAppChannelTests : IAsyncLifetime
     {
         await WritesAsync("Hello");
         await ReadsAsync(S("lang.prompt"));
-        var wamid = $"wamid.test{_wamids++}";
+        var wamid = "wamid.voice-note";
         _fake.UserMessaged(WaId, DateTimeOffset.UtcNow);
         var body = Webhook.TextMessage(PhoneNumberId, WaId, wamid, "x", DateTimeOffset.UtcNow)
             .Replace("\"type\":\"text\",\"text\":{\"body\":\"x\"}", "\"type\":\"audio\",\"audio\":{\"id\":\"123\",\"mime_type\":\"audio/ogg\"}", StringComparison.Ordinal);

@@ -22,10 +22,16 @@ public sealed class LiveBot : IDisposable
     public string DirectLineDomain => BaseUrl + "/v3/directline";
 
     /// <param name="engine">A stand-in engine, or null for the real intake on the published knowledge.</param>
-    public static LiveBot Start(IDialogEngine? engine, string? directory = null, int? port = null)
+    /// <param name="settings">Configuration for this host (channels, console options).</param>
+    public static LiveBot Start(IDialogEngine? engine, string? directory = null, int? port = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var chosen = port ?? FreePort();
         var factory = new BotFactory(directory) { Engine = engine }.With("Urls", $"http://127.0.0.1:{chosen}");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            factory.With(key, value);
+        }
+
         factory.UseKestrel(chosen);
         factory.StartServer();
         return new LiveBot(factory, chosen);

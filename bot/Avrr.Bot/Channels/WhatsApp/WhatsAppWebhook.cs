@@ -177,8 +177,7 @@ internal sealed partial class WhatsAppWebhook(
             activity.Value = ActivityJson.ChoicePayload(value);
         }
 
-        var accepted = await inbox.AcceptAsync(new PushMessage(WhatsAppSender.ChannelName, waId, wamid, activity, Capabilities), ct);
-        await store.ContactWroteAsync(WhatsAppSender.ChannelName, accepted.ConversationId, sentAt, ct);
+        var accepted = await inbox.AcceptAsync(new PushMessage(WhatsAppSender.ChannelName, waId, wamid, activity, Capabilities) { WindowOpenedAt = sentAt }, ct);
         if (accepted.IsNew)
         {
             _ = MarkReadAsync(wamid);
