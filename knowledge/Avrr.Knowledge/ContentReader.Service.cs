@@ -7,8 +7,13 @@ internal sealed partial class ContentReader
 {
     private static readonly Dictionary<string, DayOfWeek> Days = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["Mon"] = DayOfWeek.Monday, ["Tue"] = DayOfWeek.Tuesday, ["Wed"] = DayOfWeek.Wednesday, ["Thu"] = DayOfWeek.Thursday,
-        ["Fri"] = DayOfWeek.Friday, ["Sat"] = DayOfWeek.Saturday, ["Sun"] = DayOfWeek.Sunday,
+        ["Mon"] = DayOfWeek.Monday,
+        ["Tue"] = DayOfWeek.Tuesday,
+        ["Wed"] = DayOfWeek.Wednesday,
+        ["Thu"] = DayOfWeek.Thursday,
+        ["Fri"] = DayOfWeek.Friday,
+        ["Sat"] = DayOfWeek.Saturday,
+        ["Sun"] = DayOfWeek.Sunday,
     };
 
     private void ReadService(YamlReader yaml, YamlNode node)

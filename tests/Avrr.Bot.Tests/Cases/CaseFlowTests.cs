@@ -1,10 +1,11 @@
-using Microsoft.AspNetCore.SignalR.Client;
 using System.Net;
+using System.Net.Http.Json;
 using Avrr.Bot.Cases;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Staff;
 using Avrr.Bot.Tests.Infrastructure;
 using Avrr.Knowledge;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -285,5 +286,42 @@ public sealed class CaseFlowTests : IDisposable
         Assert.NotEmpty(export["transcriptExcerpt"]!.AsArray());
         Assert.Equal(2, export["summary"]!["schemaVersion"]!.GetValue<int>());
         Assert.Contains(export["events"]!.AsArray(), e => e!["kind"]!.GetValue<string>() == "opened");
+    }
+
+    [Fact]
+    public async Task Supervisors_filter_the_audit_and_export_it_as_csv_and_the_console_api_is_described_by_openapi()
+    {
+        var (_, reference) = await PersonAsksForACounsellorAsync();
+        var amira = await Counsellors.AddAsync(_bot.Services, "amira@example.org");
+        await Counsellors.AddAsync(_bot.Services, "sara@example.org", StaffRoles.Supervisor);
+        await Counsellors.ClaimAsync(_bot.Services, reference, amira);
+        Assert.IsType<CaseActionResult.Done>(await Counsellors.Actions(_bot.Services).NoteAsync(reference, amira, "=HYPERLINK(\"http://x\")", default));
+        using var supervisor = await ConsoleClient.SignInAsync(_bot, "sara@example.org");
+        using var counsellor = await ConsoleClient.SignInAsync(_bot, "amira@example.org");
+
+        var page = await supervisor.Http.GetStringAsync(new Uri("/audit?action=case.claim", UriKind.Relative));
+        Assert.Contains(reference, page, StringComparison.Ordinal);
+        Assert.DoesNotContain("case.note", page, StringComparison.Ordinal);
+
+        var csv = await supervisor.Http.GetAsync(new Uri($"/audit?handler=csv&target={reference}", UriKind.Relative));
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+        var lines = (await csv.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("at_utc,actor,action,target,detail", lines[0]);
+        Assert.Contains(lines, l => l.Contains(",amira@example.org,case.claim," + reference, StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains(",amira@example.org,case.note," + reference, StringComparison.Ordinal));
+        await using (var db = await DbAsync())
+        {
+            Assert.Equal(1, await db.AuditLog.CountAsync(a => a.Action == "audit.export" && a.Actor == "sara@example.org"));
+        }
+
+        // Counsellors do not read the audit trail.
+        var refused = await counsellor.Http.GetAsync(new Uri("/audit", UriKind.Relative));
+        Assert.NotEqual(HttpStatusCode.OK, refused.StatusCode);
+
+        var openApi = await supervisor.Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>(new Uri("/api/console/openapi.json", UriKind.Relative));
+        var paths = openApi!["paths"]!.AsObject().Select(p => p.Key).ToList();
+        Assert.Contains("/api/console/cases/{reference}/claim", paths);
+        Assert.Contains("/api/console/cases/{reference}/messages", paths);
+        Assert.Contains("/api/console/queue", paths);
     }
 }

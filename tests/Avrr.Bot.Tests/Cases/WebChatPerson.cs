@@ -12,6 +12,9 @@ internal sealed class WebChatPerson
 
     public string ConversationId => _client.ConversationId!;
 
+    /// <summary>The single-use WebSocket address Direct Line handed out with the conversation.</summary>
+    public string StreamUrl => _client.StreamUrl!;
+
     public static async Task<WebChatPerson> StartAsync(HttpClient http) => new(await DirectLineClient.StartAsync(http));
 
     /// <summary>Writes (the turn runs before the post returns) and returns what the bot and counsellors said since.</summary>

@@ -123,6 +123,11 @@ public sealed class ConsoleBrowserTests
             }
         };
         console.PageError += (_, error) => violations.Add(error);
+        // Live updates come over a WebSocket opened without the negotiate request (no sticky sessions needed).
+        var hubSockets = 0;
+        var negotiations = 0;
+        console.WebSocket += (_, socket) => hubSockets += socket.Url.Contains("/console/hub", StringComparison.Ordinal) ? 1 : 0;
+        console.Request += (_, request) => negotiations += request.Url.Contains("/console/hub/negotiate", StringComparison.Ordinal) ? 1 : 0;
         console.Response += (_, response) =>
         {
             if (response.Status >= 400)
@@ -136,6 +141,7 @@ public sealed class ConsoleBrowserTests
         await console.ClickAsync("button[type=submit]");
         await console.WaitForURLAsync("**/console", new() { Timeout = Wait });
         await Assertions.Expect(console.Locator("body[data-live=true]")).ToHaveCountAsync(1, new() { Timeout = Wait });
+        Assert.Equal((1, 0), (hubSockets, negotiations));
         await console.GetByRole(AriaRole.Button, new() { Name = "Turn on alert sound" }).ClickAsync();
         await Assertions.Expect(console.Locator("#sound")).ToHaveAttributeAsync("aria-pressed", "true");
 

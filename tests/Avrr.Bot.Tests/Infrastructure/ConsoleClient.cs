@@ -1,9 +1,9 @@
-using Microsoft.AspNetCore.SignalR.Client;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Avrr.Bot.Tests.Infrastructure;
 

@@ -58,6 +58,19 @@ public sealed class LegacyUpgradeTests : IDisposable
         Assert.DoesNotContain(transcript, a => a.ToJsonString().Contains(Phone, StringComparison.Ordinal));
         Assert.Equal(["a web chat message"], (await Stored.TranscriptAsync(bot.Services, WebChatId)).Select(a => a["text"]!.GetValue<string>()));
 
+        // The waiting hand-off request became an open case in the queue, with its summary still readable to staff.
+        await using (var db = await bot.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync())
+        {
+            var migrated = await db.Cases.AsNoTracking().SingleAsync();
+            Assert.Equal(whatsApp, migrated.ConversationId);
+            Assert.Equal(Avrr.Bot.Cases.CaseState.Open, migrated.Status);
+            Assert.Matches("^AV-[0-9A-HJKMNP-TV-Z]{4}$", migrated.Reference);
+            Assert.Equal(["opened"], await db.Set<Avrr.Bot.Cases.CaseEventRecord>().Select(e => e.Kind).ToListAsync());
+            Assert.Equal(ConversationOwner.Queued, (await db.Conversations.AsNoTracking().SingleAsync(c => c.Id == whatsApp)).Owner);
+            var export = await bot.Services.GetRequiredService<Avrr.Bot.Cases.CaseQueries>().ExportAsync(migrated.Reference, null, null, default);
+            Assert.Contains("Ahmad Karimi", export!.Value.GetRawText(), StringComparison.Ordinal);
+        }
+
         // The generated Direct Line secret survived, now wrapped.
         using var generate = new HttpRequestMessage(HttpMethod.Post, "/v3/directline/tokens/generate");
         generate.Headers.Authorization = new AuthenticationHeaderValue("Bearer", LegacySecret);

@@ -94,6 +94,34 @@ public sealed class RetentionTests
     }
 
     [Fact]
+    public async Task A_closed_case_keeps_its_summary_after_the_transcript_goes_and_is_deleted_on_its_own_schedule()
+    {
+        using var bot = Bot().With("Privacy:Retention:ClosedCases", "00:00:05");
+        using var http = bot.CreateClient();
+        var conversation = await ConversationAsync(http, "hello", "English", "yes", "2", "Germany", "counsellor");
+        var reference = await Counsellors.OpenCaseAsync(bot.Services, conversation);
+        var amira = await Counsellors.AddAsync(bot.Services, "amira@example.org");
+        await Counsellors.ClaimAsync(bot.Services, reference, amira);
+        Assert.IsType<Avrr.Bot.Cases.CaseActionResult.Done>(await Counsellors.Actions(bot.Services).CloseAsync(reference, amira, "information_given", default));
+        var queries = bot.Services.GetRequiredService<Avrr.Bot.Cases.CaseQueries>();
+
+        // The conversation goes after Conversations (2 s); the case, with its summary readable, stays.
+        await WaitAsync(async () => (await Stored.TranscriptAsync(bot.Services, conversation)).Count == 0);
+        Assert.Empty(await Stored.TranscriptAsync(bot.Services, conversation));
+        Assert.Null(await Stored.StateAsync(bot.Services, conversation));
+        var export = await queries.ExportAsync(reference, null, null, default);
+        Assert.Equal("de", export!.Value.GetProperty("summary").GetProperty("programme").GetString());
+        Assert.Equal(0, export.Value.GetProperty("transcriptExcerpt").GetArrayLength());
+
+        // After ClosedCases (5 s) the case, its history and the key that opened its summary are gone.
+        await WaitAsync(async () => await queries.ExportAsync(reference, null, null, default) is null && !await ExistsAsync(bot, conversation));
+        Assert.Null(await queries.ExportAsync(reference, null, null, default));
+        Assert.False(await ExistsAsync(bot, conversation));
+        await using var db = await Db(bot);
+        Assert.Equal(0, await db.Set<Avrr.Bot.Cases.CaseEventRecord>().CountAsync());
+    }
+
+    [Fact]
     public async Task Audit_entries_and_dedupe_keys_expire_on_their_own_schedule()
     {
         using var bot = new BotFactory().With("Privacy:Retention:Audit", "1.00:00:00").With("Privacy:Retention:DedupeKeys", "1.00:00:00");

@@ -441,24 +441,34 @@
   });
 
   // ---- live updates -----------------------------------------------------------------------------------------------
-  var connection = new signalR.HubConnectionBuilder().withUrl('/console/hub').withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 20000]).build();
-  connection.on('queue', function () { loadQueue(); if (current) { refreshTranscript(); } });
-  connection.on('urgent', function (reference) { urgent(reference); loadQueue(); });
-  connection.on('case', function () { refreshTranscript(); });
-  connection.onreconnecting(function () { $('connection').textContent = 'Reconnecting… new messages will appear when the connection is back.'; $('connection').hidden = false; });
-  connection.onreconnected(function () {
-    $('connection').hidden = true;
-    loadQueue();
-    if (current) { connection.invoke('Watch', current); refreshStatus(); }
-  });
-  connection.onclose(function () { $('connection').textContent = 'Live updates stopped. Reload the page.'; $('connection').hidden = false; });
+  // WebSockets straight away, without the negotiate request: behind a load balancer any instance can take the
+  // connection, so no sticky sessions are needed. Where WebSockets are blocked, a negotiated connection falls back
+  // to long polling.
+  function liveConnection(options) {
+    var c = new signalR.HubConnectionBuilder().withUrl('/console/hub', options).withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 20000]).build();
+    c.on('queue', function () { loadQueue(); if (current) { refreshTranscript(); } });
+    c.on('urgent', function (reference) { urgent(reference); loadQueue(); });
+    c.on('case', function () { refreshTranscript(); });
+    c.onreconnecting(function () { $('connection').textContent = 'Reconnecting… new messages will appear when the connection is back.'; $('connection').hidden = false; });
+    c.onreconnected(function () {
+      $('connection').hidden = true;
+      loadQueue();
+      if (current) { c.invoke('Watch', current); refreshStatus(); }
+    });
+    c.onclose(function () { $('connection').textContent = 'Live updates stopped. Reload the page.'; $('connection').hidden = false; });
+    return c;
+  }
+  var connection = liveConnection({ skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets });
 
   setInterval(function () { if (connection.state === 'Connected') { connection.invoke('Heartbeat'); } }, 60000);
   // Times in the queue age while nobody acts.
   setInterval(loadQueue, 60000);
 
   loadMe().then(function () {
-    return connection.start().then(function () {
+    return connection.start().catch(function () {
+      connection = liveConnection({});
+      return connection.start();
+    }).then(function () {
       body.dataset.live = 'true';
       loadQueue();
       if (body.dataset.reference) { openCase(body.dataset.reference, false); }

@@ -24,9 +24,17 @@
       document.getElementById('load').replaceChildren.apply(document.getElementById('load'), rows);
     });
   }
-  var connection = new signalR.HubConnectionBuilder().withUrl('/console/hub').withAutomaticReconnect().build();
-  connection.on('queue', refresh);
-  connection.onreconnected(refresh);
-  connection.start();
+  function liveConnection(options) {
+    var c = new signalR.HubConnectionBuilder().withUrl('/console/hub', options).withAutomaticReconnect().build();
+    c.on('queue', refresh);
+    c.onreconnected(refresh);
+    return c;
+  }
+  // As in console.js: WebSockets without negotiation (no sticky sessions), else a negotiated fallback.
+  var connection = liveConnection({ skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets });
+  connection.start().catch(function () {
+    connection = liveConnection({});
+    return connection.start();
+  });
   setInterval(refresh, 60000);
 })();
