@@ -51,7 +51,7 @@ internal sealed partial class CaseAssigner(
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var overdue = new List<string>();
         await using (var connection = await connections.OpenAsync(ct))
-        await using (var command = Command(connection, "SELECT reference, claimed_at, last_inbound_at, last_reply_at FROM cases WHERE status = 0 AND assignee IS NOT NULL"))
+        await using (var command = connection.Command("SELECT reference, claimed_at, last_inbound_at, last_reply_at FROM cases WHERE status = 0 AND assignee IS NOT NULL"))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -83,7 +83,7 @@ internal sealed partial class CaseAssigner(
     {
         var waiting = new List<(string Reference, string? Language)>();
         await using (var connection = await connections.OpenAsync(ct))
-        await using (var command = Command(connection, "SELECT reference, language FROM cases WHERE status = 0 AND assignee IS NULL ORDER BY urgency DESC, created_at LIMIT 100"))
+        await using (var command = connection.Command("SELECT reference, language FROM cases WHERE status = 0 AND assignee IS NULL ORDER BY urgency DESC, created_at LIMIT 100"))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -119,13 +119,6 @@ internal sealed partial class CaseAssigner(
         }
 
         return assigned;
-    }
-
-    private static DbCommand Command(DbConnection connection, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command;
     }
 
     private static partial class Log

@@ -11,83 +11,12 @@ using Microsoft.Extensions.Options;
 
 namespace Avrr.Bot.Cases;
 
-public sealed record QueueItem(
-    string Reference,
-    string Urgency,
-    string Status,
-    string Channel,
-    string? Language,
-    string? Programme,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? LastInboundAt,
-    string? Assignee,
-    bool Mine);
-
-public sealed record QueueFilter(string? Language, string? Programme, string? Channel, int? MinAgeMinutes);
-
-public sealed record TranscriptEntry(long Seq, DateTimeOffset At, string From, string? Name, string Text, string? Delivery, string? Error);
-
-public sealed record NoteView(DateTimeOffset At, string Author, string Text);
-
-public sealed record EventView(DateTimeOffset At, string Actor, string Kind, string? Detail);
-
-public sealed record WindowView(bool Open, DateTimeOffset? ClosesAt, bool TemplateSent, bool TemplateConfigured);
-
-public sealed record Choice(string Id, string Label);
-
-public sealed record CannedView(string Id, string Label, string Text);
-
-/// <summary>Everything the case page shows. Permissions are computed for the viewer; the API enforces them again.</summary>
-public sealed record CaseView(
-    string Reference,
-    string Status,
-    string Channel,
-    string? Language,
-    string? LanguageName,
-    bool RightToLeft,
-    string? Programme,
-    string Urgency,
-    string Reason,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? ClaimedAt,
-    DateTimeOffset? FirstResponseAt,
-    DateTimeOffset? ClosedAt,
-    string? Outcome,
-    string? AssigneeId,
-    string? Assignee,
-    bool Mine,
-    bool OptedOut,
-    bool CanClaim,
-    bool CanSpeak,
-    bool CanManage,
-    CaseSummaryView Summary,
-    IReadOnlyList<TranscriptEntry> Transcript,
-    IReadOnlyList<NoteView> Notes,
-    IReadOnlyList<EventView> Events,
-    WindowView? Window,
-    IReadOnlyList<CannedView> Canned,
-    IReadOnlyList<Choice> Outcomes,
-    IReadOnlyList<Choice> ResumePoints);
-
-public sealed record CounsellorLoad(string Name, bool Available, bool Present, int OpenCases, int Capacity, int ClosedToday, double? MedianFirstResponseMinutes);
-
-public sealed record SupervisorView(
-    int Waiting,
-    int WithCounsellor,
-    double? OldestWaitingMinutes,
-    string? OldestUrgentUnclaimed,
-    double? OldestUrgentUnclaimedMinutes,
-    double? MedianWaitMinutes,
-    double? MedianFirstResponseMinutes,
-    IReadOnlyList<CounsellorLoad> Counsellors,
-    IReadOnlyDictionary<string, int> WaitingByLanguage);
-
 /// <summary>
 /// What the console reads: the queue, a case with its summary (labels in the viewer's language), transcript with
 /// ticks, notes and history, the WhatsApp window, and the supervisor's figures. Access checks are here, next to the
 /// reads; the API writes the audit entry for each read.
 /// </summary>
-public sealed class CaseQueries(
+public sealed partial class CaseQueries(
     StoreConnections connections,
     KeyRing keys,
     IKnowledgeSource knowledge,
@@ -139,7 +68,7 @@ public sealed class CaseQueries(
 
         // Urgent first, then the oldest.
         sql += " ORDER BY urgency DESC, created_at LIMIT 500";
-        await using var command = Command(connection, sql, [.. parameters]);
+        await using var command = connection.Command(sql, [.. parameters]);
         var rows = new List<(string Reference, int Urgency, string? Assignee, string Channel, string? Language, string? Programme, long Created, long? LastInbound)>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
@@ -191,7 +120,7 @@ public sealed class CaseQueries(
             : CaseSummaryView.Empty;
         var transcript = key is null ? [] : await TranscriptAsync(connection, row.ConversationId, row.Channel, key, -1, ct);
         var notes = new List<NoteView>();
-        await using (var command = Command(connection, "SELECT at, author, body FROM case_notes WHERE case_id = @id ORDER BY id", ("id", row.Id)))
+        await using (var command = connection.Command("SELECT at, author, body FROM case_notes WHERE case_id = @id ORDER BY id", ("id", row.Id)))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -202,7 +131,7 @@ public sealed class CaseQueries(
         }
 
         var events = new List<EventView>();
-        await using (var command = Command(connection, "SELECT at, actor, kind, detail FROM case_events WHERE case_id = @id ORDER BY id", ("id", row.Id)))
+        await using (var command = connection.Command("SELECT at, actor, kind, detail FROM case_events WHERE case_id = @id ORDER BY id", ("id", row.Id)))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -287,7 +216,7 @@ public sealed class CaseQueries(
         var dayStart = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).ToUnixTimeMilliseconds();
         await using var connection = await connections.OpenAsync(ct);
         var open = new List<(string Reference, int Urgency, string? Assignee, string? Language, long Created)>();
-        await using (var command = Command(connection, "SELECT reference, urgency, assignee, language, created_at FROM cases WHERE status = 0"))
+        await using (var command = connection.Command("SELECT reference, urgency, assignee, language, created_at FROM cases WHERE status = 0"))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -297,7 +226,7 @@ public sealed class CaseQueries(
         }
 
         var recent = new List<(string? Assignee, long Created, long? Claimed, long? FirstResponse, long? Closed)>();
-        await using (var command = Command(connection, "SELECT assignee, created_at, claimed_at, first_response_at, closed_at FROM cases WHERE created_at > @since OR closed_at > @since", ("since", weekAgo)))
+        await using (var command = connection.Command("SELECT assignee, created_at, claimed_at, first_response_at, closed_at FROM cases WHERE created_at > @since OR closed_at > @since", ("since", weekAgo)))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -350,7 +279,7 @@ public sealed class CaseQueries(
         var consented = summary.Consent?.Given == true;
         var transcript = key is null || !consented ? [] : await TranscriptAsync(connection, row.ConversationId, row.Channel, key, -1, ct);
         var events = new List<object>();
-        await using (var command = Command(connection, "SELECT at, actor, kind, detail FROM case_events WHERE case_id = @id ORDER BY id", ("id", row.Id)))
+        await using (var command = connection.Command("SELECT at, actor, kind, detail FROM case_events WHERE case_id = @id ORDER BY id", ("id", row.Id)))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -401,108 +330,4 @@ public sealed class CaseQueries(
 
         return choices;
     }
-
-    private static async Task<List<TranscriptEntry>> TranscriptAsync(DbConnection connection, string conversationId, string channel, PersonKey key, long afterSeq, CancellationToken ct)
-    {
-        var push = channel != "directline";
-        var entries = new List<TranscriptEntry>();
-        await using var command = Command(connection, "SELECT seq, direction, payload, delivery, created_at, last_error FROM activities WHERE conversation_id = @c AND seq > @after ORDER BY seq LIMIT @max",
-            ("c", conversationId), ("after", afterSeq), ("max", TranscriptPage));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            var seq = reader.GetInt64(0);
-            var activity = ActivityJson.Deserialize(key.Open(SealedField.Activity, seq, (byte[])reader.GetValue(2)));
-            if (activity is not { Type: ActivityTypes.Message })
-            {
-                continue;
-            }
-
-            var direction = (ActivityDirection)reader.GetInt32(1);
-            var counsellor = direction == ActivityDirection.Out && IsCounsellor(activity);
-            entries.Add(new TranscriptEntry(
-                seq,
-                activity.Timestamp ?? At(reader.GetInt64(4)),
-                direction == ActivityDirection.In ? "person" : counsellor ? "counsellor" : "bot",
-                counsellor ? activity.From?.Name : null,
-                activity.Text ?? "",
-                direction == ActivityDirection.Out ? ConsoleDelivery.Name((DeliveryStatus)reader.GetInt32(3), push) : null,
-                reader.IsDBNull(5) ? null : reader.GetString(5)));
-        }
-
-        return entries;
-    }
-
-    private static bool IsCounsellor(Activity activity) =>
-        activity.ChannelData is { ValueKind: JsonValueKind.Object } data && data.TryGetProperty("avrr", out var avrr)
-        && avrr.ValueKind == JsonValueKind.Object && avrr.TryGetProperty("from", out var from) && from.GetString() == "counsellor";
-
-    private sealed record CaseRow(long Id, string Reference, string ConversationId, CaseState Status, string Channel, string? Language, string? Programme, int Urgency, string Reason,
-        string? Assignee, long CreatedAt, long? ClaimedAt, long? FirstResponseAt, long? ClosedAt, string? Outcome, byte[]? Summary, byte[]? DataKey, bool OptedOut);
-
-    private static async Task<CaseRow?> CaseRowAsync(DbConnection connection, string reference, CancellationToken ct)
-    {
-        await using var command = Command(connection, """
-            SELECT k.id, k.reference, k.conversation_id, k.status, k.channel, k.language, k.programme, k.urgency, k.reason, k.assignee,
-                   k.created_at, k.claimed_at, k.first_response_at, k.closed_at, k.outcome, k.summary, c.data_key, c.opted_out
-            FROM cases k LEFT JOIN conversations c ON c.id = k.conversation_id
-            WHERE k.reference = @r
-            """, ("r", reference));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-        {
-            return null;
-        }
-
-        return new CaseRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), (CaseState)reader.GetInt32(3), reader.GetString(4),
-            reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt32(7), reader.GetString(8),
-            reader.IsDBNull(9) ? null : reader.GetString(9), reader.GetInt64(10), Nullable(reader, 11), Nullable(reader, 12), Nullable(reader, 13),
-            reader.IsDBNull(14) ? null : reader.GetString(14), reader.IsDBNull(15) ? null : (byte[])reader.GetValue(15),
-            reader.IsDBNull(16) ? null : (byte[])reader.GetValue(16), !reader.IsDBNull(17) && reader.GetBoolean(17));
-    }
-
-    private static async Task<ContactWindow> WindowAsync(DbConnection connection, string conversationId, CancellationToken ct)
-    {
-        await using var command = Command(connection, "SELECT last_inbound_at, template_sent_at FROM channel_contacts WHERE conversation_id = @c", ("c", conversationId));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct)
-            ? new ContactWindow(At(reader.GetInt64(0)), reader.IsDBNull(1) ? null : At(reader.GetInt64(1)))
-            : new ContactWindow(null, null);
-    }
-
-    public static string UrgencyName(int urgency) => ((HandoffUrgency)urgency).ToString().ToLowerInvariant();
-
-    private static DateTimeOffset At(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
-
-    private static long? Nullable(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetInt64(i);
-
-    private static double Minutes(long ms) => Math.Round(ms / 60_000.0, 1);
-
-    private static double? Median(IEnumerable<long> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? null : Minutes(sorted[sorted.Count / 2]);
-    }
-
-    private static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.AddParameter(name, value);
-        }
-
-        return command;
-    }
-}
-
-/// <summary>The case export's envelope (docs/case-export.md).</summary>
-public static class CaseExport
-{
-    public const int SchemaVersion = 1;
-    public const string Type = "avrr.case";
-    public const int ExcerptLength = 20;
-
-    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 }

@@ -57,7 +57,7 @@ internal sealed partial class CaseWebhookRelay(
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var due = new List<(long Id, long CaseId, string Event, int Attempts)>();
         await using (var connection = await connections.OpenAsync(ct))
-        await using (var command = Command(connection, "SELECT id, case_id, event, attempts FROM case_webhooks WHERE delivered_at IS NULL AND next_attempt_at <= @now ORDER BY id LIMIT 20", ("now", now)))
+        await using (var command = connection.Command("SELECT id, case_id, event, attempts FROM case_webhooks WHERE delivered_at IS NULL AND next_attempt_at <= @now ORDER BY id LIMIT 20", ("now", now)))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -128,27 +128,15 @@ internal sealed partial class CaseWebhookRelay(
     private async Task<string?> ReferenceAsync(long caseId, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
-        await using var command = Command(connection, "SELECT reference FROM cases WHERE id = @id", ("id", caseId));
+        await using var command = connection.Command("SELECT reference FROM cases WHERE id = @id", ("id", caseId));
         return await command.ExecuteScalarAsync(ct) as string;
     }
 
     private async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
         await using var connection = await connections.OpenAsync(ct);
-        await using var command = Command(connection, sql, parameters);
+        await using var command = connection.Command(sql, parameters);
         return await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.AddParameter(name, value);
-        }
-
-        return command;
     }
 
     private static partial class Log

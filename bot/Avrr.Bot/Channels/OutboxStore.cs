@@ -25,7 +25,7 @@ public sealed class OutboxStore(StoreConnections connections, KeyRing keys, Blin
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await connections.OpenAsync(ct);
-        await using var command = Command(connection, $"""
+        await using var command = connection.Command($"""
             SELECT a.conversation_id, a.seq, a.payload, a.attempts, c.channel, c.channel_address, c.data_key
             FROM activities a JOIN conversations c ON c.id = a.conversation_id
             WHERE a.direction = {Out} AND a.delivery IN ({Pending}, {Sending})
@@ -60,7 +60,7 @@ public sealed class OutboxStore(StoreConnections connections, KeyRing keys, Blin
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
-        await using var command = Command(connection, $"SELECT MIN(next_attempt_at) FROM activities WHERE direction = {Out} AND delivery IN ({Pending}, {Sending})");
+        await using var command = connection.Command($"SELECT MIN(next_attempt_at) FROM activities WHERE direction = {Out} AND delivery IN ({Pending}, {Sending})");
         var value = await command.ExecuteScalarAsync(ct);
         return value is null or DBNull ? null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
     }
@@ -116,7 +116,7 @@ public sealed class OutboxStore(StoreConnections connections, KeyRing keys, Blin
         await ExecuteAsync($"DELETE FROM activities WHERE conversation_id = @c AND expires_at IS NOT NULL AND delivery NOT IN ({Pending}, {Sending}, {Held})", ct, ("c", conversationId));
         await using var connection = await connections.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using var erased = Command(connection, $"""
+        await using var erased = connection.Command($"""
             DELETE FROM conversations WHERE id = @c AND erased_at IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM activities WHERE conversation_id = @c AND direction = {Out} AND delivery IN ({Pending}, {Sending}, {Held}))
             """, ("c", conversationId));
@@ -125,7 +125,7 @@ public sealed class OutboxStore(StoreConnections connections, KeyRing keys, Blin
         {
             foreach (var table in new[] { "activities", "channel_contacts" })
             {
-                await using var rest = Command(connection, $"DELETE FROM {table} WHERE conversation_id = @c", ("c", conversationId));
+                await using var rest = connection.Command($"DELETE FROM {table} WHERE conversation_id = @c", ("c", conversationId));
                 rest.Transaction = transaction;
                 await rest.ExecuteNonQueryAsync(ct);
             }
@@ -163,7 +163,7 @@ public sealed class OutboxStore(StoreConnections connections, KeyRing keys, Blin
     public async Task<(DateTimeOffset? LastInbound, DateTimeOffset? TemplateSent)> ContactAsync(string conversationId, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
-        await using var command = Command(connection, "SELECT last_inbound_at, template_sent_at FROM channel_contacts WHERE conversation_id = @c", ("c", conversationId));
+        await using var command = connection.Command("SELECT last_inbound_at, template_sent_at FROM channel_contacts WHERE conversation_id = @c", ("c", conversationId));
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
@@ -181,7 +181,7 @@ public sealed class OutboxStore(StoreConnections connections, KeyRing keys, Blin
     {
         static int Rank(DeliveryStatus s) => s switch { DeliveryStatus.Sent => 1, DeliveryStatus.Delivered => 2, DeliveryStatus.Read => 3, DeliveryStatus.Failed => 4, _ => 0 };
         await using var connection = await connections.OpenAsync(ct);
-        await using var select = Command(connection, "SELECT conversation_id, seq, delivery FROM activities WHERE external_message_id = @x", ("x", index.Hash(channel, externalId)));
+        await using var select = connection.Command("SELECT conversation_id, seq, delivery FROM activities WHERE external_message_id = @x", ("x", index.Hash(channel, externalId)));
         var rows = new List<(string, long, DeliveryStatus)>();
         await using (var reader = await select.ExecuteReaderAsync(ct))
         {
@@ -202,20 +202,8 @@ public sealed class OutboxStore(StoreConnections connections, KeyRing keys, Blin
     private async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
         await using var connection = await connections.OpenAsync(ct);
-        await using var command = Command(connection, sql, parameters);
+        await using var command = connection.Command(sql, parameters);
         return await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.AddParameter(name, value);
-        }
-
-        return command;
     }
 
     private static string Trim(string text) => text.Length > 1000 ? text[..1000] : text;

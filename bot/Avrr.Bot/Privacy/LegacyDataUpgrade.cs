@@ -77,7 +77,7 @@ internal sealed partial class LegacyDataUpgrade(StoreConnections connections, Ke
         await using var transaction = await connection.BeginTransactionAsync(ct);
 
         var activities = new List<(long Seq, byte[] Payload, string? External)>();
-        await using (var select = Command(connection, transaction, "SELECT seq, payload, external_message_id FROM activities WHERE conversation_id = @c", ("c", legacy.Id)))
+        await using (var select = connection.Command(transaction, "SELECT seq, payload, external_message_id FROM activities WHERE conversation_id = @c", ("c", legacy.Id)))
         await using (var reader = await select.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -95,7 +95,7 @@ internal sealed partial class LegacyDataUpgrade(StoreConnections connections, Ke
         }
 
         var inbox = new List<(long Id, string External, byte[]? Payload)>();
-        await using (var select = Command(connection, transaction, "SELECT id, external_id, payload FROM inbox WHERE conversation_id = @c", ("c", legacy.Id)))
+        await using (var select = connection.Command(transaction, "SELECT id, external_id, payload FROM inbox WHERE conversation_id = @c", ("c", legacy.Id)))
         await using (var reader = await select.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -114,7 +114,7 @@ internal sealed partial class LegacyDataUpgrade(StoreConnections connections, Ke
 
         // Hand-off requests became cases (migration Cases) with their summaries still in plaintext bytes.
         var cases = new List<(long Id, byte[]? Summary)>();
-        await using (var select = Command(connection, transaction, "SELECT id, summary FROM cases WHERE conversation_id = @c", ("c", legacy.Id)))
+        await using (var select = connection.Command(transaction, "SELECT id, summary FROM cases WHERE conversation_id = @c", ("c", legacy.Id)))
         await using (var reader = await select.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -153,7 +153,7 @@ internal sealed partial class LegacyDataUpgrade(StoreConnections connections, Ke
         {
             var rows = new List<(long Id, string Channel, string External)>();
             await using var connection = await connections.OpenAsync(ct);
-            await using (var select = Command(connection, null, $"SELECT id, channel, external_id FROM inbox WHERE external_id NOT LIKE '{BlindIndex.Marker}%' ORDER BY id LIMIT 500"))
+            await using (var select = connection.Command(null, $"SELECT id, channel, external_id FROM inbox WHERE external_id NOT LIKE '{BlindIndex.Marker}%' ORDER BY id LIMIT 500"))
             await using (var reader = await select.ExecuteReaderAsync(ct))
             {
                 while (await reader.ReadAsync(ct))
@@ -243,22 +243,9 @@ internal sealed partial class LegacyDataUpgrade(StoreConnections connections, Ke
         var other => throw new JsonException($"Unexpected stored value of type {other.GetType().Name}."),
     };
 
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.AddParameter(name, value);
-        }
-
-        return command;
-    }
-
     private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
-        await using var command = Command(connection, transaction, sql, parameters);
+        await using var command = connection.Command(transaction, sql, parameters);
         await command.ExecuteNonQueryAsync(ct);
     }
 

@@ -19,7 +19,7 @@ public sealed class PersonalDataStore(StoreConnections connections, Conversation
     public async Task<KeptData?> KeptAsync(string conversationId, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
-        await using var command = Command(connection, null, """
+        await using var command = connection.Command(null, """
             SELECT c.channel, c.created_at, c.updated_at, c.state IS NOT NULL, c.channel_address IS NOT NULL, c.owner,
                    (SELECT COUNT(*) FROM activities a WHERE a.conversation_id = c.id),
                    (SELECT COUNT(*) FROM cases k WHERE k.conversation_id = c.id)
@@ -60,7 +60,7 @@ public sealed class PersonalDataStore(StoreConnections connections, Conversation
                 AND NOT EXISTS (SELECT 1 FROM inbox i WHERE i.conversation_id = @id AND i.status = {(int)InboxStatus.Pending})
               """;
         (string, object?)[] parameters = inactiveBefore is { } before ? [("id", conversationId), ("before", before.ToUnixTimeMilliseconds())] : [("id", conversationId)];
-        await using (var delete = Command(connection, transaction, sql, parameters))
+        await using (var delete = connection.Command(transaction, sql, parameters))
         {
             if (await delete.ExecuteNonQueryAsync(ct) == 0)
             {
@@ -85,7 +85,7 @@ public sealed class PersonalDataStore(StoreConnections connections, Conversation
             $"UPDATE inbox SET payload = NULL, status = {(int)InboxStatus.Processed}, conversation_id = '' WHERE conversation_id = @id",
         })
         {
-            await using var command = Command(connection, transaction, sql, ("id", conversationId));
+            await using var command = connection.Command(transaction, sql, ("id", conversationId));
             await command.ExecuteNonQueryAsync(ct);
         }
 
@@ -107,7 +107,7 @@ public sealed class PersonalDataStore(StoreConnections connections, Conversation
             using var _ = await locks.AcquireAsync(id, ct);
             await using var connection = await connections.OpenAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
-            await using var delete = Command(connection, transaction, "DELETE FROM conversations WHERE id = @id AND erased_at IS NOT NULL", ("id", id));
+            await using var delete = connection.Command(transaction, "DELETE FROM conversations WHERE id = @id AND erased_at IS NOT NULL", ("id", id));
             if (await delete.ExecuteNonQueryAsync(ct) == 1)
             {
                 await DeleteRowsAsync(connection, transaction, id, ct);
@@ -132,7 +132,7 @@ public sealed class PersonalDataStore(StoreConnections connections, Conversation
             long? lastExpired = null;
             var reachedRecent = false;
             await using (var connection = await connections.OpenAsync(ct))
-            await using (var scan = Command(connection, null, "SELECT id, received_at, status FROM inbox WHERE id > @after ORDER BY id LIMIT 1000", ("after", lastExpired ?? 0)))
+            await using (var scan = connection.Command(null, "SELECT id, received_at, status FROM inbox WHERE id > @after ORDER BY id LIMIT 1000", ("after", lastExpired ?? 0)))
             await using (var reader = await scan.ExecuteReaderAsync(ct))
             {
                 while (await reader.ReadAsync(ct))
@@ -189,7 +189,7 @@ public sealed class PersonalDataStore(StoreConnections connections, Conversation
             using var _ = await locks.AcquireAsync(id, ct);
             await using var connection = await connections.OpenAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
-            await using var strip = Command(connection, transaction, $"""
+            await using var strip = connection.Command(transaction, $"""
                 UPDATE conversations SET state = NULL, channel_address = NULL, address_hash = NULL, version = version + 1
                 WHERE id = @id AND updated_at < @cutoff AND owner NOT IN ({(int)ConversationOwner.Queued}, {(int)ConversationOwner.Counsellor})
                   AND NOT EXISTS (SELECT 1 FROM inbox i WHERE i.conversation_id = @id AND i.status = {(int)InboxStatus.Pending})
@@ -203,7 +203,7 @@ public sealed class PersonalDataStore(StoreConnections connections, Conversation
                     $"UPDATE inbox SET payload = NULL, status = {(int)InboxStatus.Processed}, conversation_id = '' WHERE conversation_id = @id",
                 })
                 {
-                    await using var command = Command(connection, transaction, sql, ("id", id));
+                    await using var command = connection.Command(transaction, sql, ("id", id));
                     await command.ExecuteNonQueryAsync(ct);
                 }
 
@@ -219,7 +219,7 @@ public sealed class PersonalDataStore(StoreConnections connections, Conversation
     internal async Task<List<string>> IdsAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
         await using var connection = await connections.OpenAsync(ct);
-        await using var command = Command(connection, null, sql, parameters);
+        await using var command = connection.Command(null, sql, parameters);
         var ids = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -233,14 +233,14 @@ public sealed class PersonalDataStore(StoreConnections connections, Conversation
     internal async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
         await using var connection = await connections.OpenAsync(ct);
-        await using var command = Command(connection, null, sql, parameters);
+        await using var command = connection.Command(null, sql, parameters);
         return await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>An audit entry without personal data: who, what, and a reason in staff's words (never the person's).</summary>
     internal async Task AuditAsync(DbConnection connection, DbTransaction? transaction, string actor, string action, string detail, CancellationToken ct)
     {
-        await using var audit = Command(connection, transaction, "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (@at, @actor, @action, @target, @detail)",
+        await using var audit = connection.Command(transaction, "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (@at, @actor, @action, @target, @detail)",
             ("at", time.GetUtcNow().ToUnixTimeMilliseconds()),
             ("actor", actor.Length > 256 ? actor[..256] : actor),
             ("action", action),
@@ -253,18 +253,5 @@ public sealed class PersonalDataStore(StoreConnections connections, Conversation
     {
         await using var connection = await connections.OpenAsync(ct);
         await AuditAsync(connection, null, actor, action, detail, ct);
-    }
-
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.AddParameter(name, value);
-        }
-
-        return command;
     }
 }

@@ -8,7 +8,6 @@
   var view = null;             // its last CaseView
   var cursor = -1;             // transcript entries up to here are shown and final
   var entries = new Map();     // seq -> rendered <li>
-  var audio = null;
   var alerted = new Set();
 
   function $(id) { return document.getElementById(id); }
@@ -50,22 +49,6 @@
   function time(iso) { return new Date(iso).toLocaleString(); }
 
   // ---- alerts and sound -------------------------------------------------------------------------------------------
-  function beep() {
-    if (!audio) { return; }
-    if (audio.state === 'suspended') { audio.resume(); }
-    [0, 0.25].forEach(function (start) {
-      var oscillator = audio.createOscillator();
-      var gain = audio.createGain();
-      oscillator.frequency.value = 880;
-      gain.gain.setValueAtTime(0.0001, audio.currentTime + start);
-      gain.gain.exponentialRampToValueAtTime(0.3, audio.currentTime + start + 0.02);
-      gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + start + 0.2);
-      oscillator.connect(gain).connect(audio.destination);
-      oscillator.start(audio.currentTime + start);
-      oscillator.stop(audio.currentTime + start + 0.22);
-    });
-  }
-
   function urgent(reference) {
     if (alerted.has(reference)) { return; }
     alerted.add(reference);
@@ -77,21 +60,10 @@
     box.appendChild(dismiss);
     box.hidden = false;
     // Always, also when this tab has focus: an urgent case must not wait for someone to look.
-    beep();
+    AvrrSound.beep();
   }
 
-  $('sound').addEventListener('click', function () {
-    var on = this.getAttribute('aria-pressed') !== 'true';
-    if (on) {
-      // Created inside the click: browsers allow audio from then on in this page.
-      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
-      audio.resume();
-      beep();
-    }
-    this.setAttribute('aria-pressed', on ? 'true' : 'false');
-    this.textContent = on ? 'Alert sound on' : 'Turn on alert sound';
-    if (!on && audio) { audio.suspend(); audio = null; }
-  });
+  $('sound').addEventListener('click', function () { AvrrSound.toggle(this); });
 
   // ---- presence and profile ---------------------------------------------------------------------------------------
   var me = null;
@@ -218,7 +190,7 @@
     renderTranscript(data.transcript, true);
     renderWindow(data);
     renderNotes(data.notes);
-    renderSummary(data);
+    AvrrSummary.render($('summary'), data);
     var events = data.events.map(function (e) { return el('li', time(e.at) + ' · ' + e.actor + ' · ' + e.kind + (e.detail ? ': ' + e.detail : '')); });
     $('events').replaceChildren.apply($('events'), events);
     $('export').href = '/api/console/cases/' + encodeURIComponent(data.reference) + '/export';
@@ -326,69 +298,6 @@
       item.appendChild(text);
       return item;
     }));
-  }
-
-  function section(title) { var s = el('section'); s.appendChild(el('h3', title)); return s; }
-
-  function table(headers, rows) {
-    var t = el('table');
-    var head = el('tr');
-    headers.forEach(function (h) { head.appendChild(el('th', h)); });
-    var thead = el('thead'); thead.appendChild(head); t.appendChild(thead);
-    var tbody = el('tbody');
-    rows.forEach(function (cells) {
-      var row = el('tr');
-      cells.forEach(function (c) { var td = el('td', c); td.setAttribute('dir', 'auto'); row.appendChild(td); });
-      tbody.appendChild(row);
-    });
-    t.appendChild(tbody);
-    return t;
-  }
-
-  function renderSummary(data) {
-    var s = data.summary;
-    var box = $('summary');
-    var parts = [el('h3', 'Case summary')];
-    var facts = section('Request');
-    var lines = [
-      'Reason: ' + (data.reason || ''),
-      'Urgency: ' + data.urgency,
-      'Consent: ' + (s.consent ? (s.consent.given ? 'given' : 'declined') + (s.consent.at ? ' on ' + time(s.consent.at) : '') + (s.consent.version ? ' (notice ' + s.consent.version.slice(0, 8) + ')' : '') : 'not asked'),
-      'Programme: ' + (s.programmeName || s.programme || 'not known'),
-      'Content version: ' + (s.contentVersion || '?')
-    ];
-    lines.forEach(function (line) { facts.appendChild(el('p', line)); });
-    parts.push(facts);
-    if (s.flags.length) {
-      var flags = section('Safety flags');
-      flags.className = 'flags';
-      s.flags.forEach(function (f) {
-        var p = el('p');
-        p.appendChild(el('strong', f.category));
-        if (f.at) { p.appendChild(el('span', ' · ' + time(f.at))); }
-        if (f.message) { var q = el('q', f.message); q.setAttribute('dir', 'auto'); p.appendChild(el('br')); p.appendChild(q); }
-        else { p.appendChild(el('span', ' · the message was not kept (no consent)')); }
-        flags.appendChild(p);
-      });
-      parts.push(flags);
-    }
-    if (s.preScreen) {
-      var pre = section('Pre-screen: ' + s.preScreen.outcome + ' (' + s.preScreen.programmeName + ')');
-      pre.appendChild(el('p', 'Not a decision: the rules that fired, from content version ' + s.preScreen.contentVersion + '.'));
-      pre.appendChild(table(['Rule', 'Effect', 'Reason', 'Source', 'Verified'], s.preScreen.findings.map(function (f) { return [f.rule, f.effect, f.reason, f.source || '', f.lastVerified || '']; })));
-      parts.push(pre);
-    }
-    if (s.answers.length) {
-      var answers = section('Answers');
-      answers.appendChild(table(['Question', 'Answer', 'In their words'], s.answers.map(function (a) { return [a.questionLabel, a.answerLabel, a.words || '']; })));
-      parts.push(answers);
-    }
-    if (s.openQuestions.length) {
-      var open = section('Not answered yet');
-      s.openQuestions.forEach(function (q) { open.appendChild(el('p', q.label)); });
-      parts.push(open);
-    }
-    box.replaceChildren.apply(box, parts);
   }
 
   function refreshStatus() { if (current) { openCase(current, false); } }
