@@ -5,6 +5,7 @@ using Avrr.Bot.Cli;
 using Avrr.Bot.Hosting;
 using Avrr.Bot.Privacy;
 using Avrr.Bot.Staff;
+using Avrr.Bot.Translation;
 using Avrr.Bot.WebChat;
 
 if (CommandLine.TryRun(args, Console.Out, Console.Error) is { } exitCode)
@@ -28,6 +29,7 @@ builder.AddPushChannels();
 builder.AddStaffSignIn();
 builder.AddAdmin();
 builder.AddConsole();
+builder.AddTranslation();
 
 var app = builder.Build();
 await app.MigrateStorageAsync();

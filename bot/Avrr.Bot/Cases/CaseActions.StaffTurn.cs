@@ -19,6 +19,7 @@ internal sealed partial class CaseActions
     {
         private readonly CaseActions _actions;
         private readonly List<(long Seq, Activity Activity, DeliveryStatus Delivery)> _outgoing = [];
+        private readonly List<(long Seq, string Language, Translation.TranslationSide Side, string? Text, string Provider, string? Note)> _translations = [];
         private string? _state;
         private bool _keep = true;
         private long _nextSeq;
@@ -82,6 +83,10 @@ internal sealed partial class CaseActions
         }
 
         /// <summary>A counsellor's message: from the bot's account, named after the counsellor, marked for the console.</summary>
+        /// <summary>The other-language side of a message this action writes, saved after it (it belongs to the message's row).</summary>
+        public void Translated(long seq, string language, Translation.TranslationSide side, string? text, string provider, string? note) =>
+            _translations.Add((seq, language, side, text, provider, note));
+
         public long Write(string text, string counsellor, DeliveryStatus delivery)
         {
             var activity = Counsellor(counsellor);
@@ -143,6 +148,11 @@ internal sealed partial class CaseActions
             foreach (var (seq, activity, delivery) in _outgoing)
             {
                 await Session.InsertActivityAsync(ConversationId, seq, ActivityDirection.Out, Key.Seal(SealedField.Activity, seq, ActivityJson.SerializeToUtf8(activity)), Now, delivery, expiresAt, ct);
+            }
+
+            foreach (var (seq, language, side, text, provider, note) in _translations)
+            {
+                await Session.InsertTranslationAsync(ConversationId, seq, language, side, text is null ? null : Key.Seal(SealedField.Translation, seq, text), provider, note, Now, ct);
             }
 
             var last = _outgoing.Count > 0 ? _outgoing[^1].Seq : Conversation.NextSeq - 1;

@@ -37,6 +37,8 @@ internal sealed partial class CaseActions
     private readonly WhatsAppOptions _whatsApp;
     private readonly TimeSpan _withoutConsent;
     private readonly ILogger<CaseActions> _logger;
+    private readonly StoreConnections _connections;
+    private readonly Translation.Translator _translator;
 
     public CaseActions(
         TurnSessionPool sessions,
@@ -51,8 +53,12 @@ internal sealed partial class CaseActions
         IOptions<CasesOptions> cases,
         IOptions<WhatsAppOptions> whatsApp,
         IOptions<PrivacyOptions> privacy,
+        StoreConnections connections,
+        Translation.Translator translator,
         ILogger<CaseActions> logger)
     {
+        _connections = connections;
+        _translator = translator;
         _sessions = sessions;
         _engine = engine;
         _knowledge = knowledge;
@@ -110,9 +116,36 @@ internal sealed partial class CaseActions
     /// The owner's reply, through the one outbox. On WhatsApp outside the 24-hour window free text is refused until the
     /// re-engagement template went out; after it, replies are held and delivered in order when the person answers.
     /// </summary>
-    public Task<CaseActionResult> SendAsync(string reference, StaffMember staff, string text, CancellationToken ct) => RunAsync(reference, staff, async turn =>
+    public Task<CaseActionResult> SendAsync(string reference, StaffMember staff, string text, CancellationToken ct) => SendAsync(reference, staff, text, translate: false, ct);
+
+    /// <summary>
+    /// A message to the person; with <paramref name="translate"/>, in the person's language by machine translation
+    /// (done before the action, outside the lock), the counsellor's own words kept beside it. When the translation
+    /// fails the message goes as written, marked for the counsellor: the conversation goes on.
+    /// </summary>
+    public async Task<CaseActionResult> SendAsync(string reference, StaffMember staff, string text, bool translate, CancellationToken ct)
     {
         text = text.Trim();
+        (string Language, Translation.TranslationResult Result)? translation = null;
+        if (translate && _translator.Enabled && text.Length is > 0 and <= MaxMessageLength && await PersonLanguageAsync(reference, ct) is { } personLanguage)
+        {
+            var mine = (await _staff.ProfileAsync(staff.UserId, staff.Email, ct)).UiLanguage ?? _knowledge.Current.SourceLanguage;
+            var result = await _translator.TranslateAsync(text, mine, personLanguage, Translation.TextKind.CounsellorMessage, ct);
+            translation = result.Status == Translation.TranslationStatus.SameLanguage ? null : (mine, result);
+        }
+
+        return await SendAsync(reference, staff, text, translation, ct);
+    }
+
+    private async Task<string?> PersonLanguageAsync(string reference, CancellationToken ct)
+    {
+        await using var connection = await _connections.OpenAsync(ct);
+        await using var command = connection.Command("SELECT language FROM cases WHERE reference = @r AND status = 0", ("r", reference));
+        return await command.ExecuteScalarAsync(ct) as string;
+    }
+
+    private Task<CaseActionResult> SendAsync(string reference, StaffMember staff, string text, (string Language, Translation.TranslationResult Result)? translation, CancellationToken ct) => RunAsync(reference, staff, async turn =>
+    {
         if (text.Length is 0 or > MaxMessageLength)
         {
             return new CaseActionResult.Invalid($"Write between 1 and {MaxMessageLength} characters.");
@@ -143,7 +176,12 @@ internal sealed partial class CaseActions
             }
         }
 
-        var seq = turn.Write(text, staff.DisplayName, delivery);
+        var seq = turn.Write(translation is { Result.Translated: true } t ? t.Result.Text : text, staff.DisplayName, delivery);
+        if (translation is { } sent)
+        {
+            turn.Translated(seq, sent.Language, Translation.TranslationSide.Original, sent.Result.Translated ? text : null, _translator.Provider, sent.Result.Note);
+        }
+
         await turn.Session.RepliedAsync(turn.Case.Id, turn.Now, ct);
         await turn.EventAsync("message", null);
         await turn.AuditAsync("case.message", $"{text.Length} characters");

@@ -14,7 +14,8 @@ namespace Avrr.Bot.Cases;
 /// <summary>The rows under the console's reads: a case with its conversation's key, the transcript, the window.</summary>
 public sealed partial class CaseQueries
 {
-    private static async Task<List<TranscriptEntry>> TranscriptAsync(DbConnection connection, string conversationId, string channel, PersonKey key, long afterSeq, CancellationToken ct)
+    /// <param name="language">The viewer's language: of several translations of a message, theirs is shown.</param>
+    private static async Task<List<TranscriptEntry>> TranscriptAsync(DbConnection connection, string conversationId, string channel, PersonKey key, long afterSeq, string language, CancellationToken ct)
     {
         var push = channel != "directline";
         var entries = new List<TranscriptEntry>();
@@ -42,7 +43,42 @@ public sealed partial class CaseQueries
                 reader.IsDBNull(5) ? null : reader.GetString(5)));
         }
 
-        return entries;
+        if (entries.Count == 0)
+        {
+            return entries;
+        }
+
+        var translations = await TranslationsAsync(connection, conversationId, key, afterSeq, language, ct);
+        return [.. entries.Select(e => translations.TryGetValue(e.Seq, out var t) ? e with { Translation = t } : e)];
+    }
+
+    private static async Task<Dictionary<long, TranslationView>> TranslationsAsync(DbConnection connection, string conversationId, PersonKey key, long afterSeq, string language, CancellationToken ct)
+    {
+        var found = new Dictionary<long, TranslationView>();
+        await using var command = connection.Command("SELECT seq, language, side, text, note FROM message_translations WHERE conversation_id = @c AND seq > @after",
+            ("c", conversationId), ("after", afterSeq));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var seq = reader.GetInt64(0);
+            var rowLanguage = reader.GetString(1);
+            if (found.TryGetValue(seq, out var already) && already.Language == language)
+            {
+                continue;
+            }
+
+            var side = (Translation.TranslationSide)reader.GetInt32(2);
+            var text = reader.IsDBNull(3) ? null : key.OpenString(SealedField.Translation, seq, (byte[])reader.GetValue(3));
+            var status = side switch
+            {
+                Translation.TranslationSide.Nothing => "none",
+                Translation.TranslationSide.Original => text is null ? "not_translated" : "original",
+                _ => text is null ? "not_translated" : "translated",
+            };
+            found[seq] = new TranslationView(status, rowLanguage, text, reader.IsDBNull(4) ? null : reader.GetString(4));
+        }
+
+        return found;
     }
 
     private static bool IsCounsellor(Activity activity) =>

@@ -23,7 +23,8 @@ public sealed partial class CaseQueries(
     StaffDirectory staff,
     TimeProvider time,
     IOptions<ConsoleOptions> console,
-    IOptions<WhatsAppOptions> whatsApp)
+    IOptions<WhatsAppOptions> whatsApp,
+    Translation.Translator translator)
 {
     public const int TranscriptPage = 500;
 
@@ -118,7 +119,7 @@ public sealed partial class CaseQueries(
         var summary = key is not null && row.Summary is not null
             ? CaseSummaryView.Render(key.OpenString(SealedField.HandoffSummary, 0, row.Summary), knowledge, language)
             : CaseSummaryView.Empty;
-        var transcript = key is null ? [] : await TranscriptAsync(connection, row.ConversationId, row.Channel, key, -1, ct);
+        var transcript = key is null ? [] : await TranscriptAsync(connection, row.ConversationId, row.Channel, key, -1, language, ct);
         var notes = new List<NoteView>();
         await using (var command = connection.Command("SELECT at, author, body FROM case_notes WHERE case_id = @id ORDER BY id", ("id", row.Id)))
         await using (var reader = await command.ExecuteReaderAsync(ct))
@@ -181,7 +182,8 @@ public sealed partial class CaseQueries(
             window,
             snapshot.Service.CannedResponses.Select(id => new CannedView(id, snapshot.Text("canned." + id, language).Text, snapshot.Text("canned." + id, personLanguage).Text)).ToList(),
             snapshot.Service.Outcomes.Select(o => new Choice(o.Id, o.Label)).ToList(),
-            ResumeChoices(summary));
+            ResumeChoices(summary),
+            new TranslationSetting(translator.Enabled && row.Language is not null && !string.Equals(row.Language, language, StringComparison.Ordinal), translator.Provider, language, row.Language));
     }
 
     /// <summary>New transcript entries after <paramref name="afterSeq"/> (the live view's cursor).</summary>
@@ -205,7 +207,8 @@ public sealed partial class CaseQueries(
         }
 
         using var key = keys.OpenPersonKey(row.ConversationId, row.DataKey);
-        return await TranscriptAsync(connection, row.ConversationId, row.Channel, key, afterSeq, ct);
+        var language = (await staff.ProfileAsync(viewer.UserId, viewer.Email, ct)).UiLanguage ?? knowledge.Current.SourceLanguage;
+        return await TranscriptAsync(connection, row.ConversationId, row.Channel, key, afterSeq, language, ct);
     }
 
     public async Task<SupervisorView> SupervisorAsync(CancellationToken ct)
@@ -277,7 +280,7 @@ public sealed partial class CaseQueries(
         string? summaryJson = key is not null && row.Summary is not null ? key.OpenString(SealedField.HandoffSummary, 0, row.Summary) : null;
         var summary = summaryJson is null ? CaseSummaryView.Empty : CaseSummaryView.Render(summaryJson, knowledge, language);
         var consented = summary.Consent?.Given == true;
-        var transcript = key is null || !consented ? [] : await TranscriptAsync(connection, row.ConversationId, row.Channel, key, -1, ct);
+        var transcript = key is null || !consented ? [] : await TranscriptAsync(connection, row.ConversationId, row.Channel, key, -1, language, ct);
         var events = new List<object>();
         await using (var command = connection.Command("SELECT at, actor, kind, detail FROM case_events WHERE case_id = @id ORDER BY id", ("id", row.Id)))
         await using (var reader = await command.ExecuteReaderAsync(ct))

@@ -16,7 +16,18 @@ public sealed record QueueItem(
 
 public sealed record QueueFilter(string? Language, string? Programme, string? Channel, int? MinAgeMinutes);
 
-public sealed record TranscriptEntry(long Seq, DateTimeOffset At, string From, string? Name, string Text, string? Delivery, string? Error);
+public sealed record TranscriptEntry(long Seq, DateTimeOffset At, string From, string? Name, string Text, string? Delivery, string? Error, TranslationView? Translation = null);
+
+/// <summary>The other-language side of a transcript entry.</summary>
+/// <param name="Status">
+/// <c>translated</c>: <see cref="Text"/> is the automatic translation of the message; <c>original</c>: the message is the
+/// automatic translation of <see cref="Text"/>, what the counsellor wrote; <c>not_translated</c>: <see cref="Note"/>
+/// says why; <c>none</c>: nothing to translate.
+/// </param>
+public sealed record TranslationView(string Status, string Language, string? Text, string? Note);
+
+/// <summary>Whether the console offers translation for this case, between which languages, by which service.</summary>
+public sealed record TranslationSetting(bool Available, string Provider, string CounsellorLanguage, string? PersonLanguage);
 
 public sealed record NoteView(DateTimeOffset At, string Author, string Text);
 
@@ -58,7 +69,8 @@ public sealed record CaseView(
     WindowView? Window,
     IReadOnlyList<CannedView> Canned,
     IReadOnlyList<Choice> Outcomes,
-    IReadOnlyList<Choice> ResumePoints);
+    IReadOnlyList<Choice> ResumePoints,
+    TranslationSetting Translation);
 
 public sealed record CounsellorLoad(string Name, bool Available, bool Present, int OpenCases, int Capacity, int ClosedToday, double? MedianFirstResponseMinutes);
 

@@ -19,7 +19,7 @@ internal static class ConsoleApi
 
     public sealed record PresenceRequest(bool Available);
 
-    public sealed record TextRequest(string? Text);
+    public sealed record TextRequest(string? Text, bool? Translate = null);
 
     public sealed record TransferRequest(string? To);
 
@@ -160,7 +160,7 @@ internal static class ConsoleApi
             Act(reference, user, staff, (r, me) => actions.ClaimAsync(r, me, ct), ct)).WithSummary("Takes a waiting case (409 with who has it when someone was first).");
 
         api.MapPost("/cases/{reference}/messages", (string reference, TextRequest request, ClaimsPrincipal user, StaffDirectory staff, CaseActions actions, CancellationToken ct) =>
-            Act(reference, user, staff, (r, me) => actions.SendAsync(r, me, request.Text ?? "", ct), ct)).WithSummary("Writes to the person on their channel, through the outbox.");
+            Act(reference, user, staff, (r, me) => actions.SendAsync(r, me, request.Text ?? "", request.Translate ?? false, ct), ct)).WithSummary("Writes to the person on their channel, through the outbox; with translate, in their language by machine translation.");
 
         api.MapPost("/cases/{reference}/template", (string reference, ClaimsPrincipal user, StaffDirectory staff, CaseActions actions, CancellationToken ct) =>
             Act(reference, user, staff, (r, me) => actions.SendTemplateAsync(r, me, ct), ct)).WithSummary("WhatsApp outside the 24-hour window: sends the re-engagement template.");

@@ -17,6 +17,8 @@ public enum SealedField : byte
     HandoffSummary = 5,
     /// <summary>A counsellor's private note; the row is the note's time (ms), so a note cannot pass for another.</summary>
     CaseNote = 6,
+    /// <summary>A message's machine translation, or a counsellor's original words; the row is the message's sequence number.</summary>
+    Translation = 7,
 }
 
 /// <summary>A sealed value failed to authenticate: altered, moved to another row, or sealed with another key.</summary>

@@ -48,11 +48,17 @@ public sealed class ChangeFeed(ConversationEvents conversations, StoreConnection
     private readonly Channel<Change> _console = System.Threading.Channels.Channel.CreateBounded<Change>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
+    private readonly Channel<Change> _cases = System.Threading.Channels.Channel.CreateBounded<Change>(
+        new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
     /// <summary>This process, so it can ignore its own notifications when they come back.</summary>
     public string Instance { get; } = Guid.NewGuid().ToString("N")[..12];
 
     /// <summary>Changes for the console's real-time updates (read by the console broadcaster).</summary>
     public ChannelReader<Change> Console => _console.Reader;
+
+    /// <summary>Changes of conversations with a case (read by the message translator).</summary>
+    public ChannelReader<Change> Cases => _cases.Reader;
 
     /// <summary>Wakes this instance's listeners; call after the change committed.</summary>
     public void Local(Change change)
@@ -63,6 +69,10 @@ public sealed class ChangeFeed(ConversationEvents conversations, StoreConnection
         }
 
         _console.Writer.TryWrite(change);
+        if (change.Case is not null && change.ConversationId.Length > 0)
+        {
+            _cases.Writer.TryWrite(change);
+        }
     }
 
     /// <summary>Announces the change to the other instances when <paramref name="transaction"/> commits (PostgreSQL only).</summary>

@@ -44,6 +44,15 @@ internal sealed partial class TurnSession
         await Execute(command, ct, caseId, now, Trim(actor, 256), kind, detail is null ? null : Trim(detail, 300));
     }
 
+    /// <summary>The other-language side of a message written in this transaction (a counsellor's original words).</summary>
+    public async Task InsertTranslationAsync(string conversationId, long seq, string language, Translation.TranslationSide side, byte[]? text, string provider, string? note, long now, CancellationToken ct)
+    {
+        await using var command = Create(
+            "INSERT INTO message_translations (conversation_id, seq, language, side, text, provider, note, created_at) VALUES (@c, @seq, @language, @side, @text, @provider, @note, @now)",
+            "c", "seq", "language", "side", "text", "provider", "note", "now");
+        await Execute(command, ct, conversationId, seq, language, (int)side, text, provider, note, now);
+    }
+
     /// <summary>A webhook delivery for the case, sent by the webhook relay after commit (and retried until it lands).</summary>
     public async Task QueueWebhookAsync(long caseId, string caseEvent, long now, CancellationToken ct)
     {

@@ -187,6 +187,11 @@
     if (data.optedOut) { meta.push('the person said stop: nothing is sent until they write again'); }
     $('case-meta').textContent = meta.join(' · ');
     renderActions(data);
+    var translation = data.translation;
+    $('translate-option').hidden = !translation.available;
+    $('translate-text').textContent = translation.available
+      ? 'Translate automatically into ' + (data.languageName || translation.personLanguage) + ' (' + translation.provider + ')'
+      : '';
     renderTranscript(data.transcript, true);
     renderWindow(data);
     renderNotes(data.notes);
@@ -233,6 +238,7 @@
       var text = el('p', entry.text, 'text');
       text.setAttribute('dir', 'auto');
       item.replaceChildren(head, text);
+      renderTranslation(item, text, entry);
       if (entry.delivery) {
         var tick = el('span', tickText(entry.delivery), 'tick tick-' + entry.delivery);
         tick.setAttribute('title', entry.error || entry.delivery);
@@ -240,13 +246,42 @@
       }
       if (fresh) { insertInOrder(log, item, entry.seq); }
     });
-    // The cursor stays before the first outgoing message whose ticks may still change.
-    var pending = list.filter(function (e) { return e.delivery && ['queued', 'sent', 'delivered', 'held'].indexOf(e.delivery) >= 0 && !(e.delivery === 'sent' && view && view.channel === 'directline'); });
+    // The cursor stays before the first outgoing message whose ticks may still change, and before the first message
+    // of the person whose translation is still on its way.
+    var translating = view && view.translation && view.translation.available;
+    var pending = list.filter(function (e) {
+      return (e.delivery && ['queued', 'sent', 'delivered', 'held'].indexOf(e.delivery) >= 0 && !(e.delivery === 'sent' && view && view.channel === 'directline'))
+        || (translating && e.from === 'person' && !e.translation);
+    });
     var last = list.length ? list[list.length - 1].seq : cursor;
     var firstPending = pending.length ? pending[0].seq - 1 : null;
     if (full) { cursor = firstPending !== null ? firstPending : last; }
     else { cursor = firstPending !== null ? Math.min(firstPending, last) : Math.max(cursor, last); }
     log.scrollTop = log.scrollHeight;
+  }
+
+  // Machine translation beside the original, always marked as such; the person's words stay what they wrote.
+  function renderTranslation(item, text, entry) {
+    var t = entry.translation;
+    if (!t || t.status === 'none') { return; }
+    if (t.status === 'translated') {
+      text.classList.add('original');
+      text.setAttribute('lang', view && view.language || '');
+      var translated = el('p', t.text, 'translation');
+      translated.setAttribute('dir', 'auto');
+      translated.setAttribute('lang', t.language);
+      item.insertBefore(el('span', 'Automatic translation (' + t.language + '):', 'mt-label'), text);
+      item.insertBefore(translated, text);
+      item.insertBefore(el('span', 'Original:', 'mt-label'), text);
+    } else if (t.status === 'original') {
+      var mine = el('p', t.text, 'translation');
+      mine.setAttribute('dir', 'auto');
+      item.insertBefore(el('span', 'You wrote:', 'mt-label'), text);
+      item.insertBefore(mine, text);
+      item.insertBefore(el('span', 'Sent as automatic translation:', 'mt-label'), text);
+    } else {
+      item.appendChild(el('span', (entry.from === 'person' ? 'Not translated' : 'Sent as written, not translated') + (t.note ? ': ' + t.note : ''), 'mt-label mt-missing'));
+    }
   }
 
   function insertInOrder(log, item, seq) {
@@ -324,7 +359,8 @@
   $('template').addEventListener('click', function () { act('/template'); });
   $('canned').addEventListener('change', function () {
     var chosen = this.selectedOptions[0];
-    if (chosen && chosen.dataset.text) { $('message').value = chosen.dataset.text; $('message').focus(); }
+    // Canned responses are already in the person's language: sent as they are.
+    if (chosen && chosen.dataset.text) { $('message').value = chosen.dataset.text; $('translate').checked = false; $('message').focus(); }
     this.value = '';
   });
   $('composer').addEventListener('submit', function (event) {
@@ -332,8 +368,10 @@
     var text = $('message').value;
     if (!text.trim()) { return; }
     clearProblem();
-    api('POST', '/cases/' + encodeURIComponent(current) + '/messages', { text: text }).then(function () {
+    var translate = !$('translate-option').hidden && $('translate').checked;
+    api('POST', '/cases/' + encodeURIComponent(current) + '/messages', { text: text, translate: translate }).then(function () {
       $('message').value = '';
+      $('translate').checked = true;
       refreshTranscript();
     }, problem);
   });
