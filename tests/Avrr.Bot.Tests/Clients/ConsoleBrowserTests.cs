@@ -103,6 +103,73 @@ public sealed class ConsoleBrowserTests
         });
     }
 
+    [RequiresChromiumFact]
+    public async Task A_farsi_person_and_an_english_counsellor_read_each_other_through_automatic_translation()
+    {
+        const string key = "translator-key-browser";
+        await using var translator = await Avrr.Channels.Fakes.Translation.TranslatorFake.StartAsync(key);
+        using var bot = LiveBot.Start(engine: null, settings: new Dictionary<string, string?>
+        {
+            ["Translation:Provider"] = "LibreTranslate",
+            ["Translation:LibreTranslate:Endpoint"] = translator.LibreTranslateEndpoint,
+            ["Translation:LibreTranslate:ApiKey"] = key,
+        });
+        const string farsi = "پاسپورت من در خانه عمه‌ام است";
+        const string english = "My passport is at my aunt's house";
+        const string reply = "We can help you get a travel document.";
+        const string replyFarsi = "ما می‌توانیم به شما کمک کنیم سند سفر بگیرید.";
+        translator.Teach("fa", "en", farsi, english);
+        translator.Teach("en", "fa", reply, replyFarsi);
+        var s = Content(bot);
+        await Counsellors.AddAsync(bot.Factory.Services, "amira@example.org");
+        await using var browser = await BrowserAsync();
+
+        var page = await (await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } })).NewPageAsync();
+        await page.GotoAsync(bot.BaseUrl + "/?lang=fa");
+        foreach (var choice in new[] { "فارسی", s.Said("consent.yes", "fa"), s.Said("menu.counsellor", "fa") })
+        {
+            await page.Locator("button.webchat__suggested-action", new() { HasTextString = choice }).Last.ClickAsync(new() { Timeout = Wait });
+        }
+
+        var reference = await OpenCaseAsync(bot);
+        var console = await (await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } })).NewPageAsync();
+        var problems = new List<string>();
+        console.Console += (_, message) => { if (message.Type == "error") { problems.Add(message.Text); } };
+        console.PageError += (_, error) => problems.Add(error);
+        await console.GotoAsync(bot.BaseUrl + "/admin/login");
+        await console.FillAsync("input[name=Email]", "amira@example.org");
+        await console.FillAsync("input[name=Password]", StaffAccounts.Password);
+        await console.ClickAsync("button[type=submit]");
+        await console.WaitForURLAsync("**/console", new() { Timeout = Wait });
+        await Assertions.Expect(console.Locator("body[data-live=true]")).ToHaveCountAsync(1, new() { Timeout = Wait });
+        var queue = console.GetByRole(AriaRole.Region, new() { Name = "Queue" });
+        await Assertions.Expect(queue.Locator("#queue")).ToContainTextAsync(reference, new() { Timeout = Wait });
+        await queue.GetByRole(AriaRole.Button, new() { Name = "Claim", Exact = true }).ClickAsync();
+        var panel = console.GetByRole(AriaRole.Region, new() { Name = "Case" });
+        await Assertions.Expect(panel.Locator("#case-title")).ToContainTextAsync(reference, new() { Timeout = Wait });
+
+        // The person writes Farsi; the counsellor reads it in English, marked as automatic, with the original beside it.
+        var input = page.Locator("[data-id=\"webchat-sendbox-input\"]");
+        await input.FillAsync(farsi);
+        await input.PressAsync("Enter");
+        var line = panel.Locator("#transcript li.from-person", new() { HasTextString = farsi });
+        await Assertions.Expect(line.Locator(".translation")).ToHaveTextAsync(english, new() { Timeout = Wait });
+        await Assertions.Expect(line).ToContainTextAsync("Automatic translation (en)");
+        Assert.Equal(farsi, (await line.Locator(".text").TextContentAsync())?.Trim());
+
+        // The counsellor writes English; the person reads Farsi in Web Chat.
+        await Assertions.Expect(panel.Locator("#translate-option")).ToBeVisibleAsync();
+        await Assertions.Expect(panel.Locator("#translate")).ToBeCheckedAsync();
+        await panel.Locator("#message").FillAsync(reply);
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator(".webchat__bubble__content", new() { HasTextString = replyFarsi }).First).ToBeVisibleAsync(new() { Timeout = Wait });
+        var sent = panel.Locator("#transcript li.from-counsellor", new() { HasTextString = replyFarsi });
+        await Assertions.Expect(sent.Locator(".translation")).ToHaveTextAsync(reply, new() { Timeout = Wait });
+        Assert.Equal(0, await page.Locator(".webchat__bubble__content", new() { HasTextString = reply }).CountAsync());
+        Assert.True(problems.Count == 0, string.Join(" | ", problems));
+        await console.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "avrr-console-translation.png"), FullPage = true });
+    }
+
     private static IKnowledgeSnapshot Content(LiveBot bot) => bot.Factory.Services.GetRequiredService<IKnowledgeSource>().Current;
 
     /// <summary>The flow every channel shares; <paramref name="whileClaimed"/> adds a channel's own checks.</summary>

@@ -12,8 +12,14 @@ public sealed class ChannelsModel(
     IDbContextFactory<AvrrDbContext> contexts,
     ChannelStatus status,
     IOptions<TelegramOptions> telegram,
-    IOptions<WhatsAppOptions> whatsApp) : PageModel
+    IOptions<WhatsAppOptions> whatsApp,
+    Translation.Translator translator) : PageModel
 {
+    /// <summary>Which translation service is configured, and how it has been doing on this instance.</summary>
+    public Translation.TranslationHealth Translation => translator.Health;
+
+    public bool TranslationEnabled => translator.Enabled;
+
     public sealed record Row(string Channel, string Configured, long? LastInbound, DateTimeOffset? LastSent, int Backlog, int Held, int Failed, string? LastError, long? LastErrorAt);
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
