@@ -29,7 +29,19 @@ public sealed record TurnInput(
 
     /// <summary>The open case's reference (e.g. <c>AV-7K3Q</c>) while <see cref="Case"/> is not <c>None</c>.</summary>
     public string? CaseReference { get; init; }
+
+    /// <summary>
+    /// <see cref="Text"/> machine-translated into the content's source language, when the host was asked for it
+    /// (<see cref="TranslationWanted"/>) and could: a question is then matched against the source articles too.
+    /// </summary>
+    public string? TextInSourceLanguage { get; init; }
+
+    /// <summary>An article machine-translated into the person's language, when the host was asked for it (<see cref="ArticleTranslationWanted"/>).</summary>
+    public TranslatedArticle? ArticleTranslation { get; init; }
 }
+
+/// <summary>An article's title and body machine-translated; an empty <see cref="Language"/> means the host could not.</summary>
+public sealed record TranslatedArticle(string Id, string Language, string Title, string Body);
 
 /// <summary>
 /// Where a request for a counsellor stands. While the person waits for a counsellor or a counsellor owns the
@@ -96,6 +108,20 @@ public sealed record EraseRequested : DialogSignal;
 
 /// <summary>The person said stop: the host sends nothing more until they write again.</summary>
 public sealed record OptedOut : DialogSignal;
+
+/// <summary>
+/// A free-text question matched no article in the person's language; in the content's source language it might. A
+/// host that can translate runs the turn again with <see cref="TurnInput.TextInSourceLanguage"/>; one that cannot
+/// commits this turn as it is (it already answers "not found").
+/// </summary>
+public sealed record TranslationWanted(string Text, string Language) : DialogSignal;
+
+/// <summary>
+/// An article has no curated translation in the person's language, and the administrator allows a machine translation
+/// of it. A host that can translate runs the turn again with <see cref="TurnInput.ArticleTranslation"/>; otherwise
+/// this turn shows the article in the fallback language, with its note.
+/// </summary>
+public sealed record ArticleTranslationWanted(string ArticleId, string From, string To) : DialogSignal;
 
 /// <summary>The outcome of one turn: the state to store (compact JSON), the replies and the signals.</summary>
 /// <param name="KeepTranscript">

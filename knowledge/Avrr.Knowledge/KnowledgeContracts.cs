@@ -62,7 +62,14 @@ public enum SafeguardingCategory { Trafficking, UnaccompaniedMinor, MedicalEmerg
 /// <summary>Commands recognised at any point, in every supported language.</summary>
 public enum GlobalCommand { Help, Menu, Back, Restart, Language, Counsellor, Stop, DeleteMyData }
 
-public sealed record Article(string Id, string Language, string Title, string BodyMarkdown, string Topic, string Source, DateOnly LastVerified, bool IsFallback);
+public sealed record Article(string Id, string Language, string Title, string BodyMarkdown, string Topic, string Source, DateOnly LastVerified, bool IsFallback)
+{
+    /// <summary>
+    /// The administrator allows this article to be shown machine-translated (with a notice) in a language that has no
+    /// curated translation of it (front matter <c>machine_translation: allowed</c>).
+    /// </summary>
+    public bool MachineTranslationAllowed { get; init; }
+}
 
 public sealed record ArticleMatch(Article Article, double Score);
 

@@ -459,7 +459,7 @@ internal sealed partial class ContentReader(ContentModel model, List<ContentDiag
             return;
         }
 
-        yaml.OnlyKnownFields(front, "id", "topic", "title", "source", "last_verified", "translated_from", "status");
+        yaml.OnlyKnownFields(front, "id", "topic", "title", "source", "last_verified", "translated_from", "status", "machine_translation");
         var id = yaml.String(front, "id");
         var topic = yaml.String(front, "topic");
         var title = yaml.String(front, "title");
@@ -487,7 +487,13 @@ internal sealed partial class ContentReader(ContentModel model, List<ContentDiag
             yaml.Error(2, "status must be 'machine' or 'reviewed'");
         }
 
-        model.Articles.Add(new Article(id, parts[1], title, normalized[(end + 5)..].Trim(), topic, source, verified.Value, IsFallback: false));
+        var machine = yaml.String(front, "machine_translation", required: false) ?? "never";
+        if (machine is not ("allowed" or "never"))
+        {
+            yaml.Error(2, "machine_translation must be 'allowed' or 'never'");
+        }
+
+        model.Articles.Add(new Article(id, parts[1], title, normalized[(end + 5)..].Trim(), topic, source, verified.Value, IsFallback: false) { MachineTranslationAllowed = machine == "allowed" });
         model.ArticleLinks[(parts[1], id)] = new ArticleLink(yaml.String(front, "translated_from", required: false), status == "machine");
     }
 

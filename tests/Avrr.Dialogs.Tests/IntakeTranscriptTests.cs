@@ -227,6 +227,32 @@ public sealed class IntakeTranscriptTests
     }
 
     [Fact]
+    public void A_question_that_matches_nothing_in_the_persons_language_asks_for_a_translation_and_is_answered_from_the_curated_article()
+    {
+        var t = new Transcript("fa-IR") { Language = "fa" };
+        t.Join();
+        t.Send("فارسی").Says("consent.short");
+        t.Send(t.S("consent.yes")).Says("menu.prompt");
+        t.Send("1").Says("learn.prompt");
+        const string question = "آیا بعدا می‌توانم نظرم را عوض کنم؟ زبرا";
+
+        t.Send(question).Says("info.not_found");
+        Assert.Equal(new TranslationWanted(question, "fa"), Assert.Single(t.Last.Signals));
+
+        // Run again by the host with the translation: the answer is the curated Farsi article, never the translation.
+        t.TextInSourceLanguage = "can I change my mind later?";
+        t.Send(question).Says("info.source", ("source", Transcript.Knowledge.Current.FindArticle("voluntariness", "fa")!.Source), ("date", "2026-11-01"));
+        Assert.Contains(Transcript.Knowledge.Current.FindArticle("voluntariness", "fa")!.Title, t.Text, StringComparison.Ordinal);
+        Assert.Empty(t.Last.Signals);
+
+        // A question in the source language never asks for one.
+        var english = AcceptedInEnglish();
+        english.Send("1");
+        english.Send("zebra xylophone quantum").Says("info.not_found");
+        Assert.Empty(english.Last.Signals);
+    }
+
+    [Fact]
     public void Misunderstood_answers_are_asked_again_then_the_menu_is_offered()
     {
         var t = AcceptedInEnglish();

@@ -39,6 +39,9 @@ internal sealed class Transcript(string channelLocale = "en-US", ChannelCapabili
 
     public DateTimeOffset Now => Began.AddMinutes(_turns);
 
+    /// <summary>What the host's translator made of the next message in the source language (used once).</summary>
+    public string? TextInSourceLanguage { get; set; }
+
     public Transcript Join() => Run(null, null);
 
     /// <summary>The first message of a person who came by a deep link (Telegram <c>/start &lt;parameter&gt;</c>).</summary>
@@ -58,7 +61,8 @@ internal sealed class Transcript(string channelLocale = "en-US", ChannelCapabili
     private Transcript Run(string? text, string? value, string? start = null)
     {
         var now = Began.AddMinutes(_turns++);
-        Last = Engine.Run(State, new TurnInput(text, value, channelLocale, capabilities ?? ChannelCapabilities.WebChat, now, start) { Channel = Channel, Case = Case, CaseReference = Case == CaseStatus.None ? null : Reference });
+        Last = Engine.Run(State, new TurnInput(text, value, channelLocale, capabilities ?? ChannelCapabilities.WebChat, now, start) { Channel = Channel, Case = Case, CaseReference = Case == CaseStatus.None ? null : Reference, TextInSourceLanguage = TextInSourceLanguage });
+        TextInSourceLanguage = null;
         State = Last.State;
         Signals.AddRange(Last.Signals);
         if (Case == CaseStatus.None && Last.Signals.Any(s => s is HandoffRequested))

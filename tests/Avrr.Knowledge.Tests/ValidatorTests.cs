@@ -150,6 +150,19 @@ public sealed class ValidatorTests
     }
 
     [Fact]
+    public void Machine_translation_permission_is_allowed_or_never()
+    {
+        var files = Shipped();
+        Edit(files, "articles/en/help.md", "---\nid: help\n", "---\nid: help\nmachine_translation: sometimes\n");
+
+        Assert.Contains(Errors(files), e => e.File == "articles/en/help.md" && e.Message.Contains("machine_translation must be 'allowed' or 'never'", StringComparison.Ordinal));
+
+        var allowed = Shipped();
+        Edit(allowed, "articles/en/help.md", "---\nid: help\n", "---\nid: help\nmachine_translation: allowed\n");
+        Assert.True(KnowledgeLoader.Load(allowed).Snapshot!.FindArticle("help", "en")!.MachineTranslationAllowed);
+    }
+
+    [Fact]
     public void Learn_menu_naming_an_unknown_article()
     {
         var files = Shipped();

@@ -25,7 +25,14 @@ public sealed record InboundMessage(
     Activity Activity,
     ChannelCapabilities Capabilities,
     DeliveryMode Delivery,
-    string? StartParameter = null);
+    string? StartParameter = null)
+{
+    /// <summary>The text machine-translated into the content's source language, when the dialog asked for it; "" when that failed.</summary>
+    public string? TextInSourceLanguage { get; init; }
+
+    /// <summary>The article the dialog asked for, machine-translated (an empty language when that failed).</summary>
+    public Avrr.Dialogs.TranslatedArticle? ArticleTranslation { get; init; }
+}
 
 public enum TurnStatus
 {
@@ -55,4 +62,7 @@ public sealed record TurnOutcome(TurnStatus Status, StoredActivity? Inbound, IRe
 
     /// <summary>What this turn changed, for the listeners woken after commit.</summary>
     public Change Change { get; init; }
+
+    /// <summary>Nothing was committed: the dialog asked for a translation, and the turn runs again with it.</summary>
+    internal Avrr.Dialogs.DialogSignal? Wanted { get; init; }
 }

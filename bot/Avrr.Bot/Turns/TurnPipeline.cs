@@ -28,6 +28,8 @@ internal sealed partial class TurnPipeline
     private readonly RetentionOptions _retention;
     private readonly bool _webhook;
     private readonly ILogger<TurnPipeline> _logger;
+    private readonly Translation.Translator _translator;
+    private readonly Avrr.Knowledge.IKnowledgeSource _knowledge;
 
     public TurnPipeline(
         TurnSessionPool sessions,
@@ -41,8 +43,12 @@ internal sealed partial class TurnPipeline
         IOptions<BotOptions> bot,
         IOptions<PrivacyOptions> privacy,
         IOptions<Cases.CasesOptions> cases,
+        Translation.Translator translator,
+        Avrr.Knowledge.IKnowledgeSource knowledge,
         ILogger<TurnPipeline> logger)
     {
+        _translator = translator;
+        _knowledge = knowledge;
         _sessions = sessions;
         _engine = engine;
         _locks = locks;
@@ -83,6 +89,13 @@ internal sealed partial class TurnPipeline
             finally
             {
                 await lease.ReleaseAsync(broken);
+            }
+
+            if (outcome?.Wanted is { } wanted)
+            {
+                message = await TranslateForDialogAsync(message, wanted, ct);
+                attempt--;
+                continue;
             }
 
             if (outcome is not null)
@@ -176,6 +189,12 @@ internal sealed partial class TurnPipeline
         if (ShouldRunDialog(inbound, conversation is null or { NextSeq: 0 }))
         {
             var result = _engine.Run(state, ToTurnInput(message, now, owner, openCase));
+            if (TranslationToAsk(message, result.Signals) is { } wanted)
+            {
+                await session.RollbackAsync();
+                return new TurnOutcome(TurnStatus.Processed, null, []) { Wanted = wanted };
+            }
+
             state = result.State;
             signals = result.Signals;
             keepTranscript = result.KeepTranscript;
@@ -323,6 +342,8 @@ internal sealed partial class TurnPipeline
             Channel = message.Channel,
             Case = openCase is null ? CaseStatus.None : owner == ConversationOwner.Counsellor ? CaseStatus.WithCounsellor : CaseStatus.Waiting,
             CaseReference = openCase?.Reference,
+            TextInSourceLanguage = message.TextInSourceLanguage,
+            ArticleTranslation = message.ArticleTranslation,
         };
     }
 

@@ -143,4 +143,73 @@ public sealed class CaseTranslationTests : IAsyncLifetime
         await using var db = await _bot.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
         Assert.Empty(await db.Set<MessageTranslationRecord>().ToListAsync());
     }
+
+    [Fact]
+    public async Task A_question_in_a_language_without_a_matching_article_is_matched_through_translation_and_answered_from_curated_content()
+    {
+        var person = await WebChatPerson.StartAsync(_bot.CreateClient());
+        await person.SaysAsync("سلام");
+        await person.SaysAsync("فارسی");
+        await person.SaysAsync(Fa("consent.yes"));
+        Assert.Contains(Fa("learn.prompt"), await person.SaysAsync("1"), StringComparison.Ordinal);
+        const string question = "آیا بعدا می‌توانم نظرم را عوض کنم؟ زبرا";
+        _fake.Teach("fa", "en", question, "can I change my mind later?");
+
+        var answer = await person.SaysAsync(question);
+
+        var article = _bot.Services.GetRequiredService<IKnowledgeSource>().Current.FindArticle("voluntariness", "fa")!;
+        Assert.Contains(article.Title, answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("can I change my mind", answer, StringComparison.Ordinal);
+        Assert.Single(_fake.Requests, r => r.Path.EndsWith("/translate", StringComparison.Ordinal));
+
+        // With the service down the person is told nothing was found, and offered a counsellor, as before.
+        _fake.FailNext(503, times: 100);
+        Assert.Contains(Fa("info.not_found"), await person.SaysAsync("سوال دیگری درباره چیزی نامعلوم زبرا"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_article_without_a_curated_translation_is_shown_machine_translated_where_allowed_with_the_notice()
+    {
+        var content = Path.Combine(Path.GetTempPath(), "avrr-mt-" + Guid.NewGuid().ToString("N"));
+        var shipped = Path.Combine(AppContext.BaseDirectory, "knowledge", "content");
+        foreach (var file in Directory.EnumerateFiles(shipped, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(content, Path.GetRelativePath(shipped, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        File.Delete(Path.Combine(content, "articles", "fa", "voluntariness.md"));
+        var manifest = Path.Combine(content, "content.yaml");
+        await File.WriteAllTextAsync(manifest, (await File.ReadAllTextAsync(manifest)).Replace("{ code: fa, name: فارسی, rtl: true, complete: true }", "{ code: fa, name: فارسی, rtl: true, complete: false }", StringComparison.Ordinal));
+        var english = Path.Combine(content, "articles", "en", "voluntariness.md");
+        await File.WriteAllTextAsync(english, (await File.ReadAllTextAsync(english)).Replace("---\nid: voluntariness\n", "---\nid: voluntariness\nmachine_translation: allowed\n", StringComparison.Ordinal));
+        try
+        {
+            using var bot = new BotFactory()
+                .With("Knowledge:ContentPath", content)
+                .With("Translation:Provider", "Azure")
+                .With("Translation:Azure:Endpoint", _fake.AzureEndpoint)
+                .With("Translation:Azure:Key", Key);
+            var k = bot.Services.GetRequiredService<IKnowledgeSource>().Current;
+            var person = await WebChatPerson.StartAsync(bot.CreateClient());
+            await person.SaysAsync("سلام");
+            await person.SaysAsync("فارسی");
+            await person.SaysAsync(k.Said("consent.yes", "fa"));
+            await person.SaysAsync("1");
+
+            var shown = await person.SaysAsync("3");
+
+            Assert.Contains("[fa] Your choice, your rights and confidentiality", shown, StringComparison.Ordinal);
+            Assert.Contains(k.Said("info.machine_translated", "fa"), shown, StringComparison.Ordinal);
+            // Public content: translated once, then from the translation memory.
+            var requests = _fake.Requests.Count(r => r.Path.EndsWith("/translate", StringComparison.Ordinal));
+            Assert.Contains(k.Said("info.machine_translated", "fa"), await person.SaysAsync("3"), StringComparison.Ordinal);
+            Assert.Equal(requests, _fake.Requests.Count(r => r.Path.EndsWith("/translate", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            Directory.Delete(content, recursive: true);
+        }
+    }
 }

@@ -68,10 +68,9 @@
   // ---- presence and profile ---------------------------------------------------------------------------------------
   var me = null;
   function showPresence(available) {
-    var button = $('presence');
-    button.setAttribute('aria-pressed', available ? 'true' : 'false');
-    button.textContent = available ? 'Available' : 'Away';
-    button.className = available ? '' : 'secondary';
+    $('presence').setAttribute('aria-pressed', available ? 'true' : 'false');
+    $('presence').textContent = available ? 'Available' : 'Away';
+    $('presence').className = available ? '' : 'secondary';
   }
 
   $('presence').addEventListener('click', function () {
@@ -238,16 +237,15 @@
       var text = el('p', entry.text, 'text');
       text.setAttribute('dir', 'auto');
       item.replaceChildren(head, text);
-      renderTranslation(item, text, entry);
+      AvrrTranscript.translation(item, text, entry, view && view.language);
       if (entry.delivery) {
-        var tick = el('span', tickText(entry.delivery), 'tick tick-' + entry.delivery);
+        var tick = el('span', AvrrTranscript.tick(entry.delivery), 'tick tick-' + entry.delivery);
         tick.setAttribute('title', entry.error || entry.delivery);
         head.appendChild(tick);
       }
       if (fresh) { insertInOrder(log, item, entry.seq); }
     });
-    // The cursor stays before the first outgoing message whose ticks may still change, and before the first message
-    // of the person whose translation is still on its way.
+    // The cursor stays before the first message whose tick may still change or whose translation is on its way.
     var translating = view && view.translation && view.translation.available;
     var pending = list.filter(function (e) {
       return (e.delivery && ['queued', 'sent', 'delivered', 'held'].indexOf(e.delivery) >= 0 && !(e.delivery === 'sent' && view && view.channel === 'directline'))
@@ -260,39 +258,13 @@
     log.scrollTop = log.scrollHeight;
   }
 
-  // Machine translation beside the original, always marked as such; the person's words stay what they wrote.
-  function renderTranslation(item, text, entry) {
-    var t = entry.translation;
-    if (!t || t.status === 'none') { return; }
-    if (t.status === 'translated') {
-      text.classList.add('original');
-      text.setAttribute('lang', view && view.language || '');
-      var translated = el('p', t.text, 'translation');
-      translated.setAttribute('dir', 'auto');
-      translated.setAttribute('lang', t.language);
-      item.insertBefore(el('span', 'Automatic translation (' + t.language + '):', 'mt-label'), text);
-      item.insertBefore(translated, text);
-      item.insertBefore(el('span', 'Original:', 'mt-label'), text);
-    } else if (t.status === 'original') {
-      var mine = el('p', t.text, 'translation');
-      mine.setAttribute('dir', 'auto');
-      item.insertBefore(el('span', 'You wrote:', 'mt-label'), text);
-      item.insertBefore(mine, text);
-      item.insertBefore(el('span', 'Sent as automatic translation:', 'mt-label'), text);
-    } else {
-      item.appendChild(el('span', (entry.from === 'person' ? 'Not translated' : 'Sent as written, not translated') + (t.note ? ': ' + t.note : ''), 'mt-label mt-missing'));
-    }
-  }
-
   function insertInOrder(log, item, seq) {
     item.dataset.seq = seq;
     var after = Array.prototype.find.call(log.children, function (child) { return Number(child.dataset.seq) > seq; });
     log.insertBefore(item, after || null);
   }
 
-  function tickText(delivery) {
-    return { queued: '· queued', sent: '✓ sent', delivered: '✓✓ delivered', read: '✓✓ read', held: '⏸ held until the person writes', failed: '⚠ not delivered' }[delivery] || delivery;
-  }
+
 
   var windowTimer = null;
   function renderWindow(data) {
@@ -388,9 +360,8 @@
   });
 
   // ---- live updates -----------------------------------------------------------------------------------------------
-  // WebSockets straight away, without the negotiate request: behind a load balancer any instance can take the
-  // connection, so no sticky sessions are needed. Where WebSockets are blocked, a negotiated connection falls back
-  // to long polling.
+  // WebSockets without the negotiate request, so any instance behind a load balancer can take the connection (no
+  // sticky sessions); where WebSockets are blocked, a negotiated connection falls back to long polling.
   function liveConnection(options) {
     var c = new signalR.HubConnectionBuilder().withUrl('/console/hub', options).withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 20000]).build();
     c.on('queue', function () { loadQueue(); if (current) { refreshTranscript(); } });

@@ -41,7 +41,29 @@ internal sealed class LearnStep : IStep
 
     private static void ShowArticle(Turn turn, Article article)
     {
+        if (article.IsFallback && article.MachineTranslationAllowed && article.Language != turn.Language)
+        {
+            if (turn.Input.ArticleTranslation is { } translated && translated.Id == article.Id && translated.Language == turn.Language)
+            {
+                // Always marked: a machine translation is never passed off as curated content.
+                turn.SayText(translated.Title + "\n\n" + translated.Body, false, turn.Language);
+                turn.Say("info.machine_translated");
+                Close(turn, article);
+                return;
+            }
+
+            if (turn.Input.ArticleTranslation is null)
+            {
+                turn.Signal(new ArticleTranslationWanted(article.Id, article.Language, turn.Language));
+            }
+        }
+
         turn.SayText(article.Title + "\n\n" + article.BodyMarkdown, article.IsFallback, article.Language);
+        Close(turn, article);
+    }
+
+    private static void Close(Turn turn, Article article)
+    {
         turn.Say("info.source", ("source", article.Source), ("date", article.LastVerified.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
         turn.Offer(Options(turn));
         turn.State.Step = Step.Learn;
@@ -61,6 +83,22 @@ internal sealed class LearnStep : IStep
         {
             ShowArticle(turn, best.Article);
             return;
+        }
+
+        // Matched through a machine translation, but answered from the curated article in the person's language
+        // (or the fallback, with its notice): the translation only finds the article, it never becomes the answer.
+        var source = turn.Knowledge.SourceLanguage;
+        if (turn.Input.TextInSourceLanguage is { } translated
+            && turn.Knowledge.SearchArticles(source, translated, 1) is [var viaTranslation]
+            && turn.Knowledge.FindArticle(viaTranslation.Article.Id, turn.Language) is { } article)
+        {
+            ShowArticle(turn, article);
+            return;
+        }
+
+        if (turn.Input.TextInSourceLanguage is null && turn.Language != source && text is not null)
+        {
+            turn.Signal(new TranslationWanted(text, turn.Language));
         }
 
         turn.Say("info.not_found");
