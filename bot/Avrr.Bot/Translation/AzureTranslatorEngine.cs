@@ -21,13 +21,13 @@ internal sealed class AzureTranslatorEngine(IHttpClientFactory clients, IOptions
 
     public string Name => "Azure AI Translator";
 
-    public async Task<IReadOnlyList<string>> TranslateAsync(IReadOnlyList<string> htmlTexts, string from, string to, CancellationToken ct)
+    public async Task<IReadOnlyList<string>> TranslateAsync(IReadOnlyList<string> htmlTexts, string? from, string to, CancellationToken ct)
     {
         var results = new List<string>(htmlTexts.Count);
         foreach (var batch in Batches(htmlTexts))
         {
             var settings = options.CurrentValue.Azure;
-            using var request = new HttpRequestMessage(HttpMethod.Post, Url(settings, $"/translate?api-version=3.0&from={Uri.EscapeDataString(from)}&to={Uri.EscapeDataString(to)}&textType=html"))
+            using var request = new HttpRequestMessage(HttpMethod.Post, Url(settings, $"/translate?api-version=3.0{(from is null ? "" : "&from=" + Uri.EscapeDataString(from))}&to={Uri.EscapeDataString(to)}&textType=html"))
             {
                 Content = JsonContent.Create(batch.Select(t => new { Text = t }), options: Exact),
             };

@@ -9,9 +9,10 @@ internal interface ITranslationEngine
 {
     string Name { get; }
 
+    /// <param name="from">The texts' language, or null to let the service detect it (people do not always write in the language they chose).</param>
     /// <returns>The translations, in the order of <paramref name="htmlTexts"/>.</returns>
     /// <exception cref="TranslationFailedException">The service refused, failed or could not be reached.</exception>
-    Task<IReadOnlyList<string>> TranslateAsync(IReadOnlyList<string> htmlTexts, string from, string to, CancellationToken ct);
+    Task<IReadOnlyList<string>> TranslateAsync(IReadOnlyList<string> htmlTexts, string? from, string to, CancellationToken ct);
 
     /// <summary>The language codes the service translates, as it reports them.</summary>
     Task<IReadOnlySet<string>> LanguagesAsync(CancellationToken ct);

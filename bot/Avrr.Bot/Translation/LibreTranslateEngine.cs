@@ -20,7 +20,7 @@ internal sealed class LibreTranslateEngine(IHttpClientFactory clients, IOptionsM
 
     public string Name => "LibreTranslate";
 
-    public async Task<IReadOnlyList<string>> TranslateAsync(IReadOnlyList<string> htmlTexts, string from, string to, CancellationToken ct)
+    public async Task<IReadOnlyList<string>> TranslateAsync(IReadOnlyList<string> htmlTexts, string? from, string to, CancellationToken ct)
     {
         var limit = await CharLimitAsync(ct);
         var results = new List<string>(htmlTexts.Count);
@@ -29,7 +29,7 @@ internal sealed class LibreTranslateEngine(IHttpClientFactory clients, IOptionsM
             var settings = options.CurrentValue.LibreTranslate;
             using var request = new HttpRequestMessage(HttpMethod.Post, Url(settings, "/translate"))
             {
-                Content = JsonContent.Create(new { q = batch, source = from, target = to, format = "html", api_key = settings.ApiKey ?? "" }),
+                Content = JsonContent.Create(new { q = batch, source = from ?? "auto", target = to, format = "html", api_key = settings.ApiKey ?? "" }),
             };
             var answer = await SendAsync(request, ct);
             if (answer?["translatedText"] is not JsonArray texts || texts.Count != batch.Count)

@@ -99,10 +99,12 @@ internal sealed partial class MessageTranslator(
         foreach (var (seq, payload) in pending.Messages)
         {
             var text = ActivityJson.Deserialize(key.Open(SealedField.Activity, seq, payload))?.Text;
+            // The service detects the language: people do not always write in the one they chose.
             var result = string.IsNullOrWhiteSpace(text)
                 ? new TranslationResult("", TranslationStatus.SameLanguage)
-                : await translator.TranslateAsync(text, pending.From, pending.To, TextKind.PersonMessage, ct);
-            var side = result.Status == TranslationStatus.SameLanguage ? TranslationSide.Nothing : TranslationSide.Translation;
+                : await translator.TranslateAsync(text, from: null, pending.To, TextKind.PersonMessage, ct);
+            var unchanged = result.Status == TranslationStatus.SameLanguage || result.Translated && string.Equals(result.Text, text, StringComparison.Ordinal);
+            var side = unchanged ? TranslationSide.Nothing : TranslationSide.Translation;
 
             await using var connection = await connections.OpenAsync(ct);
             await using var insert = connection.Command("""
@@ -111,7 +113,7 @@ internal sealed partial class MessageTranslator(
                 WHERE EXISTS (SELECT 1 FROM activities WHERE conversation_id = @c AND seq = @seq)
                 ON CONFLICT (conversation_id, seq, language) DO NOTHING
                 """,
-                ("c", conversationId), ("seq", seq), ("language", pending.To), ("side", (int)side), ("text", result.Translated ? key.Seal(SealedField.Translation, seq, result.Text) : null),
+                ("c", conversationId), ("seq", seq), ("language", pending.To), ("side", (int)side), ("text", result.Translated && !unchanged ? key.Seal(SealedField.Translation, seq, result.Text) : null),
                 ("provider", translator.Provider), ("note", result.Note), ("now", time.GetUtcNow().ToUnixTimeMilliseconds()));
             var inserted = await insert.ExecuteNonQueryAsync(ct);
             written += side == TranslationSide.Translation ? inserted : 0;
@@ -125,25 +127,25 @@ internal sealed partial class MessageTranslator(
         return written;
     }
 
-    private sealed record Pending(string Reference, byte[] DataKey, string From, string To, List<(long Seq, byte[] Payload)> Messages);
+    private sealed record Pending(string Reference, byte[] DataKey, string To, List<(long Seq, byte[] Payload)> Messages);
 
     private async Task<Pending?> PendingAsync(DbConnection connection, string conversationId, CancellationToken ct)
     {
-        string reference, from;
+        string reference;
         string? assignee;
         byte[] dataKey;
         await using (var command = connection.Command("""
-            SELECT k.reference, k.language, k.assignee, c.data_key FROM cases k JOIN conversations c ON c.id = k.conversation_id
+            SELECT k.reference, k.assignee, c.data_key FROM cases k JOIN conversations c ON c.id = k.conversation_id
             WHERE k.conversation_id = @c AND k.status = 0 AND c.data_key IS NOT NULL
             """, ("c", conversationId)))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
-            if (!await reader.ReadAsync(ct) || reader.IsDBNull(1))
+            if (!await reader.ReadAsync(ct))
             {
                 return null;
             }
 
-            (reference, from, assignee, dataKey) = (reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), (byte[])reader.GetValue(3));
+            (reference, assignee, dataKey) = (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), (byte[])reader.GetValue(2));
         }
 
         var to = knowledge.Current.SourceLanguage;
@@ -168,13 +170,13 @@ internal sealed partial class MessageTranslator(
             }
         }
 
-        return new Pending(reference, dataKey, from, to, messages);
+        return new Pending(reference, dataKey, to, messages);
     }
 
     private async Task<List<string>> OpenConversationsAsync(CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
-        await using var command = connection.Command("SELECT conversation_id FROM cases WHERE status = 0 AND language IS NOT NULL LIMIT 500");
+        await using var command = connection.Command("SELECT conversation_id FROM cases WHERE status = 0 LIMIT 500");
         await using var reader = await command.ExecuteReaderAsync(ct);
         var ids = new List<string>();
         while (await reader.ReadAsync(ct))

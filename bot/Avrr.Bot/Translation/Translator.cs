@@ -73,9 +73,10 @@ public sealed partial class Translator
         }
     }
 
-    public async Task<TranslationResult> TranslateAsync(string text, string from, string to, TextKind kind, CancellationToken ct)
+    /// <param name="from">The text's language, or null to have the service detect it.</param>
+    public async Task<TranslationResult> TranslateAsync(string text, string? from, string to, TextKind kind, CancellationToken ct)
     {
-        if (string.Equals(Base(from), Base(to), StringComparison.Ordinal) || string.IsNullOrWhiteSpace(text))
+        if (from is not null && string.Equals(Base(from), Base(to), StringComparison.Ordinal) || string.IsNullOrWhiteSpace(text))
         {
             return new TranslationResult(text, TranslationStatus.SameLanguage);
         }
@@ -85,7 +86,7 @@ public sealed partial class Translator
             return new TranslationResult(text, TranslationStatus.NotTranslated, "no translation service is configured");
         }
 
-        if (kind == TextKind.Content && _memory.TryGetValue((from, to, text), out var remembered))
+        if (kind == TextKind.Content && from is not null && _memory.TryGetValue((from, to, text), out var remembered))
         {
             return new TranslationResult(remembered, TranslationStatus.Translated);
         }
@@ -93,9 +94,9 @@ public sealed partial class Translator
         try
         {
             var supported = await LanguagesAsync(ct);
-            if (supported is not null && (!supported.Contains(from) || !supported.Contains(to)))
+            if (supported is not null && (from is not null && !supported.Contains(from) || !supported.Contains(to)))
             {
-                return new TranslationResult(text, TranslationStatus.NotTranslated, $"{_engine.Name} does not translate {(supported.Contains(from) ? to : from)}");
+                return new TranslationResult(text, TranslationStatus.NotTranslated, $"{_engine.Name} does not translate {(supported.Contains(to) ? from : to)}");
             }
 
             PersonalDetails.Protected prepared;
@@ -118,7 +119,7 @@ public sealed partial class Translator
                 return new TranslationResult(text, TranslationStatus.NotTranslated, "the translation lost a protected detail");
             }
 
-            if (kind == TextKind.Content)
+            if (kind == TextKind.Content && from is not null)
             {
                 if (_memory.Count >= MemoryLimit)
                 {

@@ -85,6 +85,8 @@ public sealed class CaseTranslationTests : IAsyncLifetime
         var phone = await EntryAsync(amira, reference, e => e["text"]!.GetValue<string>().Contains("470", StringComparison.Ordinal), e => e["translation"] is not null);
         Assert.Contains(Phone, phone["translation"]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.DoesNotContain(_fake.Requests, r => r.Body.Contains("470", StringComparison.Ordinal));
+        // The service detects the language of what people write (not always the one they chose); replies name both.
+        Assert.All(_fake.Requests.Where(r => r.Path.EndsWith("/translate", StringComparison.Ordinal)), r => Assert.DoesNotContain("from=", r.Query, StringComparison.Ordinal));
         var view = await amira.GetJsonAsync($"/cases/{reference}");
         Assert.True(view["translation"]!["available"]!.GetValue<bool>());
         Assert.Equal("fa", view["translation"]!["personLanguage"]!.GetValue<string>());
