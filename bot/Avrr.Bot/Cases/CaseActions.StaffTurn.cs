@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Text.Json;
 using Avrr.Bot.Activities;
 using Avrr.Bot.Channels.Telegram;
@@ -7,7 +6,6 @@ using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;
 using Avrr.Bot.Turns;
 using Avrr.Dialogs;
-using Avrr.Knowledge;
 using Microsoft.Extensions.Options;
 
 namespace Avrr.Bot.Cases;

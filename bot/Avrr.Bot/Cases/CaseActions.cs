@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Text.Json;
-using Avrr.Bot.Activities;
 using Avrr.Bot.Channels.Telegram;
 using Avrr.Bot.Channels.WhatsApp;
 using Avrr.Bot.Persistence;

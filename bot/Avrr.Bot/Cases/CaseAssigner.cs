@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Avrr.Bot.Persistence;
 using Microsoft.Extensions.Options;
 

@@ -1,12 +1,9 @@
 using System.Data.Common;
-using System.Globalization;
 using System.Text.Json;
 using Avrr.Bot.Activities;
-using Avrr.Bot.Channels.WhatsApp;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;
 using Avrr.Dialogs;
-using Avrr.Knowledge;
 using Microsoft.Extensions.Options;
 
 namespace Avrr.Bot.Cases;

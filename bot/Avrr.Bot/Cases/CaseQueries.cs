@@ -1,7 +1,5 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
-using Avrr.Bot.Activities;
 using Avrr.Bot.Channels.WhatsApp;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;

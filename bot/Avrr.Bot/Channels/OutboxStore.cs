@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Avrr.Bot.Activities;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;

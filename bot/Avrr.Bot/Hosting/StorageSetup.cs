@@ -1,5 +1,4 @@
 using Avrr.Bot.Persistence;
-using Avrr.Bot.Turns;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Avrr.Bot.Activities;
-using Avrr.Bot.Cases;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;
 using Avrr.Bot.Turns;

@@ -1,10 +1,7 @@
-using System.Data.Common;
 using Avrr.Bot.Activities;
 using Avrr.Bot.Cases;
-using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;
 using Avrr.Dialogs;
-using Microsoft.Extensions.Options;
 
 namespace Avrr.Bot.Turns;
 

@@ -3,7 +3,6 @@ using System.Threading.RateLimiting;
 using Avrr.Bot.DirectLine;
 using Avrr.Knowledge;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Avrr.Bot.WebChat;

@@ -43,16 +43,6 @@ public sealed class CaseBackgroundTests : IDisposable
     private static string S(BotFactory bot, string key, params (string Name, string Value)[] args) =>
         bot.Services.GetRequiredService<IKnowledgeSource>().Current.Said(key, "en", args.ToDictionary(a => a.Name, a => a.Value));
 
-    private static async Task<(WebChatPerson Person, string Reference)> AsksForACounsellorAsync(BotFactory bot)
-    {
-        var person = await WebChatPerson.StartAsync(bot.CreateClient());
-        await person.SaysAsync("hello");
-        await person.SaysAsync("English");
-        await person.SaysAsync("yes");
-        await person.SaysAsync("counsellor");
-        return (person, await Counsellors.OpenCaseAsync(bot.Services, person.ConversationId));
-    }
-
     private static async Task<CaseRecord> CaseAsync(BotFactory bot, string reference)
     {
         await using var db = await bot.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
@@ -62,8 +52,8 @@ public sealed class CaseBackgroundTests : IDisposable
     [Fact]
     public async Task A_claimed_case_nobody_answers_within_ReassignAfter_goes_back_to_the_queue_and_the_person_is_told()
     {
-        var (waiting, unanswered) = await AsksForACounsellorAsync(_bot);
-        var (helped, answered) = await AsksForACounsellorAsync(_bot);
+        var (waiting, unanswered) = await WebChatPerson.AsksForACounsellorAsync(_bot);
+        var (helped, answered) = await WebChatPerson.AsksForACounsellorAsync(_bot);
         var amira = await Counsellors.AddAsync(_bot.Services, "amira@example.org");
         await Counsellors.ClaimAsync(_bot.Services, unanswered, amira);
         await Counsellors.ClaimAsync(_bot.Services, answered, amira);
@@ -90,10 +80,10 @@ public sealed class CaseBackgroundTests : IDisposable
     public async Task Auto_assignment_gives_urgent_then_oldest_cases_to_available_counsellors_who_speak_the_language_under_capacity()
     {
         using var bot = Bot(("Console:AutoAssign", "true"));
-        var (first, older) = await AsksForACounsellorAsync(bot);
+        var (first, older) = await WebChatPerson.AsksForACounsellorAsync(bot);
         // Less than the assigner's interval, so only the runs this test calls assign.
         _time.Advance(TimeSpan.FromSeconds(1));
-        var (second, urgent) = await AsksForACounsellorAsync(bot);
+        var (second, urgent) = await WebChatPerson.AsksForACounsellorAsync(bot);
         await second.SaysAsync("they took my passport and force me to work");
         var directory = bot.Services.GetRequiredService<StaffDirectory>();
         var amira = await Counsellors.AddAsync(bot.Services, "amira@example.org");
@@ -118,7 +108,7 @@ public sealed class CaseBackgroundTests : IDisposable
         Assert.Contains(S(bot, "case.joined", ("name", "Sara")), await first.ReadAsync(), StringComparison.Ordinal);
 
         // A counsellor who closed the console long ago is not present, however available they said they were.
-        var (_, third) = await AsksForACounsellorAsync(bot);
+        var (_, third) = await WebChatPerson.AsksForACounsellorAsync(bot);
         _time.Advance(StaffDirectory.Presence + TimeSpan.FromMinutes(1));
         Assert.Equal((0, 0), await assigner.RunOnceAsync(default));
         Assert.Null((await CaseAsync(bot, third)).Assignee);
@@ -130,7 +120,7 @@ public sealed class CaseBackgroundTests : IDisposable
         const string secret = "webhook-secret-0123456789";
         using var receiver = new WebhookReceiver(failFirst: 1);
         using var bot = Bot(("Cases:Webhook:Url", receiver.Url), ("Cases:Webhook:Secret", secret));
-        var (_, reference) = await AsksForACounsellorAsync(bot);
+        var (_, reference) = await WebChatPerson.AsksForACounsellorAsync(bot);
         var relay = bot.Services.GetRequiredService<CaseWebhookRelay>();
 
         Assert.Equal(0, await relay.RunOnceAsync(default));

@@ -17,6 +17,18 @@ internal sealed class WebChatPerson
 
     public static async Task<WebChatPerson> StartAsync(HttpClient http) => new(await DirectLineClient.StartAsync(http));
 
+    /// <summary>A person in English who agrees to consent and asks for a counsellor; the reference of the case that opens.</summary>
+    public static async Task<(WebChatPerson Person, string Reference)> AsksForACounsellorAsync(BotFactory bot)
+    {
+        var person = await StartAsync(bot.CreateClient());
+        foreach (var text in new[] { "hello", "English", "yes", "counsellor" })
+        {
+            await person.SaysAsync(text);
+        }
+
+        return (person, await Counsellors.OpenCaseAsync(bot.Services, person.ConversationId));
+    }
+
     /// <summary>Writes (the turn runs before the post returns) and returns what the bot and counsellors said since.</summary>
     public async Task<string> SaysAsync(string text)
     {

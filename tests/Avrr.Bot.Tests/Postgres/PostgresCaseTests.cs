@@ -28,23 +28,13 @@ public sealed class PostgresCaseTests(PostgresServer server)
     private static string S(BotFactory bot, string key, params (string Name, string Value)[] args) =>
         bot.Services.GetRequiredService<IKnowledgeSource>().Current.Said(key, "en", args.ToDictionary(a => a.Name, a => a.Value));
 
-    private static async Task<(WebChatPerson Person, string Reference)> AsksForACounsellorAsync(BotFactory bot)
-    {
-        var person = await WebChatPerson.StartAsync(bot.CreateClient());
-        await person.SaysAsync("hello");
-        await person.SaysAsync("English");
-        await person.SaysAsync("yes");
-        await person.SaysAsync("counsellor");
-        return (person, await Counsellors.OpenCaseAsync(bot.Services, person.ConversationId));
-    }
-
     [PostgresFact]
     public async Task A_counsellor_on_instance_B_answers_a_web_chat_stream_held_by_instance_A_without_a_reconnect()
     {
         var database = await server.CreateDatabaseAsync();
         using var a = Instance(database);
         using var b = Instance(database);
-        var (person, reference) = await AsksForACounsellorAsync(a);
+        var (person, reference) = await WebChatPerson.AsksForACounsellorAsync(a);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         using var stream = await a.Server.CreateWebSocketClient().ConnectAsync(new Uri(person.StreamUrl), timeout.Token);
 
@@ -72,7 +62,7 @@ public sealed class PostgresCaseTests(PostgresServer server)
         var database = await server.CreateDatabaseAsync();
         using var a = Instance(database);
         using var b = Instance(database);
-        var (person, reference) = await AsksForACounsellorAsync(a);
+        var (person, reference) = await WebChatPerson.AsksForACounsellorAsync(a);
         var staff = new List<(BotFactory Instance, StaffMember Member)>();
         for (var i = 0; i < 20; i++)
         {
@@ -110,7 +100,7 @@ public sealed class PostgresCaseTests(PostgresServer server)
 
         for (var round = 0; round < 5; round++)
         {
-            var (person, reference) = await AsksForACounsellorAsync(a);
+            var (person, reference) = await WebChatPerson.AsksForACounsellorAsync(a);
             await person.ReadAsync();
 
             var disclosure = person.SaysAsync("they took my passport and force me to work");

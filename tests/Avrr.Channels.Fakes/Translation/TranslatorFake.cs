@@ -189,7 +189,6 @@ public sealed class TranslatorFake : IAsyncDisposable
             return;
         }
 
-        var html = query["textType"].ToString() == "html";
         var answer = new JsonArray(texts.Select(text =>
         {
             var item = new JsonObject();
@@ -199,7 +198,7 @@ public sealed class TranslatorFake : IAsyncDisposable
                 item["detectedLanguage"] = new JsonObject { ["language"] = source, ["score"] = 1.0 };
             }
 
-            item["translations"] = new JsonArray(targets.Select(to => (JsonNode)new JsonObject { ["text"] = Translate(source, to, text, html), ["to"] = to }).ToArray());
+            item["translations"] = new JsonArray(targets.Select(to => (JsonNode)new JsonObject { ["text"] = Translate(source, to, text), ["to"] = to }).ToArray());
             return (JsonNode)item;
         }).ToArray());
         await RespondAsync(context, request, 200, answer.ToJsonString());
@@ -275,8 +274,7 @@ public sealed class TranslatorFake : IAsyncDisposable
             return;
         }
 
-        var html = json["format"]?.GetValue<string>() == "html";
-        var translated = batch.Select(t => Translate(source == "auto" ? Detect(t) : source, target, t, html)).ToList();
+        var translated = batch.Select(t => Translate(source == "auto" ? Detect(t) : source, target, t)).ToList();
         JsonNode text = q is JsonArray ? new JsonArray(translated.Select(t => (JsonNode)JsonValue.Create(t)).ToArray()) : JsonValue.Create(translated[0]);
         await RespondAsync(context, request, 200, new JsonObject { ["translatedText"] = text }.ToJsonString());
     }
@@ -389,7 +387,7 @@ public sealed class TranslatorFake : IAsyncDisposable
         return true;
     }
 
-    private string Translate(string from, string to, string text, bool html)
+    private string Translate(string from, string to, string text)
     {
         lock (_gate)
         {
@@ -399,8 +397,7 @@ public sealed class TranslatorFake : IAsyncDisposable
             }
         }
 
-        // Elements marked translate="no" keep their place and content; a prefix leaves them as they are.
-        _ = html;
+        // Elements marked translate="no" keep their place and content: a prefix leaves them as they are.
         return $"[{to}] {text}";
     }
 
