@@ -4,7 +4,7 @@ namespace Avrr.Knowledge;
 /// Cross-file checks: references between files, translations, reachability. Per-file schema errors come from the
 /// reader; together they are what <c>knowledge validate</c> prints.
 /// </summary>
-internal static class ContentChecks
+internal static partial class ContentChecks
 {
     public static void Run(ContentModel model, IReadOnlyDictionary<string, string> files, List<ContentDiagnostic> diagnostics)
     {
@@ -30,6 +30,7 @@ internal static class ContentChecks
         CheckReferences(model, source, diagnostics);
         CheckRulesAndReachability(model, diagnostics);
         CheckArticles(model, declared, diagnostics);
+        CheckTypedWords(model, diagnostics);
     }
 
     /// <summary>

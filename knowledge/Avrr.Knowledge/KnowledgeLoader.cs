@@ -106,7 +106,11 @@ internal sealed partial class ContentReader(ContentModel model, List<ContentDiag
             }
             else if (path == "commands.yaml")
             {
-                ReadKeywords(yaml, text, model.Commands);
+                ReadKeywords(yaml, text, model.Commands, (command, language, word, line) =>
+                {
+                    (model.CommandWords.TryGetValue(language, out var words) ? words : model.CommandWords[language] = new(StringComparer.Ordinal))[word] = command;
+                    model.CommandLines[command] = line;
+                });
             }
             else if (path.StartsWith("contacts/", StringComparison.Ordinal))
             {
@@ -497,7 +501,7 @@ internal sealed partial class ContentReader(ContentModel model, List<ContentDiag
         model.ArticleLinks[(parts[1], id)] = new ArticleLink(yaml.String(front, "translated_from", required: false), status == "machine");
     }
 
-    private static void ReadKeywords<TKey>(YamlReader yaml, string text, Dictionary<TKey, List<string>> target)
+    private static void ReadKeywords<TKey>(YamlReader yaml, string text, Dictionary<TKey, List<string>> target, Action<TKey, string, string, int>? perLanguage = null)
         where TKey : struct, Enum
     {
         if (yaml.Root(text) is not { } root)
@@ -514,16 +518,21 @@ internal sealed partial class ContentReader(ContentModel model, List<ContentDiag
                 continue;
             }
 
-            if (value is not YamlMappingNode perLanguage)
+            if (value is not YamlMappingNode languages)
             {
                 yaml.Error(YamlReader.Line(value), $"'{name}' must map each language to its keywords");
                 continue;
             }
 
             var words = target.TryGetValue(key, out var existing) ? existing : target[key] = [];
-            foreach (var (_, keywords) in perLanguage.Children)
+            foreach (var (language, keywords) in languages.Children)
             {
-                words.AddRange(yaml.StringList(keywords, "keywords").Select(TextFolding.Fold).Where(k => k.Length > 0));
+                var folded = yaml.StringList(keywords, "keywords").Select(TextFolding.Fold).Where(k => k.Length > 0).ToList();
+                words.AddRange(folded);
+                foreach (var word in folded)
+                {
+                    perLanguage?.Invoke(key, ((YamlScalarNode)language).Value ?? "", word, YamlReader.Line(keyNode));
+                }
             }
         }
     }

@@ -47,6 +47,9 @@ internal sealed class ContentModel
     public List<string> LearnMenu { get; } = [];
     public Dictionary<SafeguardingCategory, List<string>> Lexicon { get; } = [];
     public Dictionary<GlobalCommand, List<string>> Commands { get; } = [];
+    /// <summary>Per language, the folded words that run each command there, and the line of each command in commands.yaml.</summary>
+    public Dictionary<string, Dictionary<string, GlobalCommand>> CommandWords { get; } = new(StringComparer.Ordinal);
+    public Dictionary<GlobalCommand, int> CommandLines { get; } = [];
     public List<Contact> Contacts { get; } = [];
     public ServiceInfo Service { get; set; } = ServiceInfo.AlwaysOpen;
     public int ServiceLine { get; set; }

@@ -150,6 +150,20 @@ public sealed class ValidatorTests
     }
 
     [Fact]
+    public void A_text_that_tells_people_to_type_a_word_no_command_knows_or_a_command_missing_in_a_complete_language()
+    {
+        var files = Shipped();
+        Edit(files, "strings/fr.yaml", "« conseiller »", "« dire bonjour »");
+        Edit(files, "commands.yaml", "  ti: [ደጊምካ ጀምር]\n", "");
+
+        var errors = Errors(files);
+
+        Assert.Contains(errors, e => e.File == "strings/fr.yaml" && e.Message.Contains("to type “dire bonjour”", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.File == "commands.yaml" && e.Message.Contains("'Restart' has no words in 'ti'", StringComparison.Ordinal));
+        Assert.Equal(["dire bonjour", "stop", "Sprache"], TypedWords.In("Tapez « dire bonjour » ou \"stop\", „Sprache“ et {programme} « {programme} ».").ToList());
+    }
+
+    [Fact]
     public void Machine_translation_permission_is_allowed_or_never()
     {
         var files = Shipped();
