@@ -19,7 +19,7 @@ internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
         _articles = model.Articles.GroupBy(a => a.Language, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToDictionary(a => a.Id, a => new ArticleIndex.Document(a), StringComparer.Ordinal), StringComparer.Ordinal);
         _indexes = _articles.ToDictionary(p => p.Key, p => new ArticleIndex(p.Value.Values.ToList()), StringComparer.Ordinal);
-        _lexicon = model.Lexicon.SelectMany(p => p.Value.Select(phrase => (p.Key, phrase))).ToList();
+        _lexicon = model.Lexicon.SelectMany(p => p.Value.Select(phrase => (p.Key, SpokenForms.Expand(" " + phrase + " ")))).ToList();
         _commands = new Dictionary<string, GlobalCommand>(StringComparer.Ordinal);
         foreach (var (command, keywords) in model.Commands)
         {
@@ -192,10 +192,10 @@ internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
 
     public SafeguardingCategory? DetectSafeguarding(string text)
     {
-        var folded = " " + TextFolding.Fold(text) + " ";
+        var folded = SpokenForms.Expand(" " + TextFolding.Fold(text) + " ");
         foreach (var (category, phrase) in _lexicon)
         {
-            if (folded.Contains(" " + phrase + " ", StringComparison.Ordinal))
+            if (folded.Contains(phrase, StringComparison.Ordinal))
             {
                 return category;
             }
