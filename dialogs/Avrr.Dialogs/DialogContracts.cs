@@ -139,6 +139,9 @@ public sealed record TurnResult(string State, IReadOnlyList<Reply> Replies, IRea
 /// <param name="ClosedCaseDays">Days after a case closes that its summary is kept.</param>
 public sealed record DataTerms(int ConversationDays, int ClosedCaseDays)
 {
+    /// <summary>A translation service is configured: the privacy notice and the queued notice say so.</summary>
+    public bool MachineTranslation { get; init; }
+
     public static DataTerms Default { get; } = new(30, 180);
 }
 

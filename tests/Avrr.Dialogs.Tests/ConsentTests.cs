@@ -108,4 +108,21 @@ public sealed class ConsentTests
         Assert.Contains("7 days after your last message", t.Text, StringComparison.Ordinal);
         Assert.Contains("for 90 days after it is closed", t.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void With_a_translation_service_the_privacy_notice_and_the_queued_notice_say_so()
+    {
+        var t = new Transcript { Engine = new Intake.IntakeEngine(Transcript.Knowledge, DataTerms.Default with { MachineTranslation = true }) };
+        t.Join();
+        t.Send("English");
+        t.Press("consent:more").Says("consent.full").Says("privacy.translation");
+        t.Press("consent:yes");
+        t.Send("counsellor").Says("case.until_then").Says("privacy.translation");
+
+        var without = new Transcript();
+        without.Join();
+        without.Send("English");
+        without.Press("consent:more").Says("consent.full");
+        Assert.DoesNotContain(without.S("privacy.translation"), without.Text, StringComparison.Ordinal);
+    }
 }

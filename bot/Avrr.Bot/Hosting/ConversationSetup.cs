@@ -44,7 +44,10 @@ internal static class ConversationSetup
             // What the privacy notice says about keeping data comes from the same settings the retention sweep uses.
             var retention = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Privacy.PrivacyOptions>>().Value.Retention;
             static int Days(TimeSpan period) => Math.Max(1, (int)Math.Ceiling(period.TotalDays));
-            return new DataTerms(Days(retention.Conversations), Days(retention.ClosedCases));
+            return new DataTerms(Days(retention.Conversations), Days(retention.ClosedCases))
+            {
+                MachineTranslation = services.GetRequiredService<Translation.Translator>().Enabled,
+            };
         });
         builder.Services.AddSingleton<IDialogEngine, IntakeEngine>();
         return builder;

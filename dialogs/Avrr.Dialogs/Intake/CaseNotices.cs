@@ -28,6 +28,11 @@ internal static class CaseNotices
                 }
 
                 turn.Say("case.until_then");
+                if (turn.Terms.MachineTranslation)
+                {
+                    turn.Say("privacy.translation");
+                }
+
                 state.HandoffRequested = true;
                 break;
             case CaseNotice.Joined joined:

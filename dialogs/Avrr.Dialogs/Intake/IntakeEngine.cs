@@ -31,7 +31,7 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge, DataTerms terms) : 
         // A conversation keeps the content version it started with, until it restarts or the version is gone.
         var snapshot = (current.ContentVersion is { } version ? knowledge.Find(version) : null) ?? knowledge.Current;
         current.ContentVersion = snapshot.Version;
-        var turn = new Turn(snapshot, current, input, _placeholders);
+        var turn = new Turn(snapshot, current, input, _placeholders, terms);
         var text = input.Text is { Length: > TextFolding.MaxInput } lengthy ? lengthy[..TextFolding.MaxInput] : input.Text;
         if (input.Case != CaseStatus.None)
         {
@@ -54,7 +54,7 @@ public sealed class IntakeEngine(IKnowledgeSource knowledge, DataTerms terms) : 
         current.ContentVersion = snapshot.Version;
         var backWithBot = notice is CaseNotice.HandedBack or CaseNotice.Closed;
         var input = new TurnInput(null, null, null, capabilities, now) { Case = backWithBot ? CaseStatus.None : CaseStatus.WithCounsellor };
-        var turn = new Turn(snapshot, current, input, _placeholders);
+        var turn = new Turn(snapshot, current, input, _placeholders, terms);
         CaseNotices.Tell(turn, notice);
         return new TurnResult(current.Serialize(), turn.Build(), [], current.ConsentGiven || !backWithBot) { Language = current.Language };
     }

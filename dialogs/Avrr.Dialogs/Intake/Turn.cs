@@ -3,8 +3,11 @@ using Avrr.Knowledge;
 namespace Avrr.Dialogs.Intake;
 
 /// <summary>One turn in progress: the state being changed, the snapshot it reads, and the replies and signals it builds.</summary>
-internal sealed class Turn(IKnowledgeSnapshot knowledge, IntakeState state, TurnInput input, IReadOnlyDictionary<string, string> placeholders)
+internal sealed class Turn(IKnowledgeSnapshot knowledge, IntakeState state, TurnInput input, IReadOnlyDictionary<string, string> placeholders, DataTerms terms)
 {
+    /// <summary>What the host keeps and whether it machine-translates, for the texts that must say so.</summary>
+    public DataTerms Terms => terms;
+
     private readonly List<(string Text, bool Fallback, string Language)> _lines = [];
     private readonly List<DialogSignal> _signals = [];
     private List<ReplyChoice> _choices = [];

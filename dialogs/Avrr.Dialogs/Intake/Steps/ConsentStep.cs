@@ -42,6 +42,11 @@ internal sealed class ConsentStep : IStep
                 break;
             case Choices.ConsentMore:
                 turn.Say("consent.full");
+                if (turn.Terms.MachineTranslation)
+                {
+                    turn.Say("privacy.translation");
+                }
+
                 turn.Say("consent.short");
                 turn.Offer(Options(turn).Take(2));
                 break;
