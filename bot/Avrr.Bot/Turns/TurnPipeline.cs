@@ -93,6 +93,7 @@ internal sealed partial class TurnPipeline
 
             if (outcome?.Wanted is { } wanted)
             {
+                // Not a conflict: the same turn runs again with the translation (at most once per kind, see TurnPipeline.Translation.cs).
                 message = await TranslateForDialogAsync(message, wanted, ct);
                 attempt--;
                 continue;
