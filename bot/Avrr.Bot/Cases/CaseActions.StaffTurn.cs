@@ -6,7 +6,6 @@ using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;
 using Avrr.Bot.Turns;
 using Avrr.Dialogs;
-using Microsoft.Extensions.Options;
 
 namespace Avrr.Bot.Cases;
 

@@ -4,7 +4,6 @@ using Avrr.Bot.Activities;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;
 using Avrr.Dialogs;
-using Microsoft.Extensions.Options;
 
 namespace Avrr.Bot.Cases;
 

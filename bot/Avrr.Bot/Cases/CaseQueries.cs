@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Avrr.Bot.Channels.WhatsApp;
 using Avrr.Bot.Persistence;

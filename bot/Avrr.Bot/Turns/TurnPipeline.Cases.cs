@@ -1,4 +1,3 @@
-using Avrr.Bot.Activities;
 using Avrr.Bot.Cases;
 using Avrr.Bot.Privacy;
 using Avrr.Dialogs;

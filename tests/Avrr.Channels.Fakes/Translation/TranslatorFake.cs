@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -21,7 +20,7 @@ namespace Avrr.Channels.Fakes.Translation;
 /// Its "translation" is a phrase table taught by the test, else the text prefixed with "[to] ". Elements marked
 /// <c>translate="no"</c> in HTML mode come back untouched, as both services promise.
 /// </remarks>
-public sealed class TranslatorFake : IAsyncDisposable
+public sealed partial class TranslatorFake : IAsyncDisposable
 {
     /// <summary>Azure's documented request limits (service-limits.md).</summary>
     public const int AzureMaxElements = 1000;
@@ -135,211 +134,6 @@ public sealed class TranslatorFake : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private async Task AzureTranslateAsync(HttpContext context)
-    {
-        var (body, request) = await RecordAsync(context, "azure");
-        if (await AzureRejectsAsync(context, request) || await FaultAsync(context, request, azure: true))
-        {
-            return;
-        }
-
-        var query = context.Request.Query;
-        var targets = query["to"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
-        var from = query["from"].ToString();
-        if (targets.Count == 0)
-        {
-            await AzureErrorAsync(context, request, 400036, "The target language is not valid.");
-            return;
-        }
-
-        if (targets.FirstOrDefault(t => !Supports(t)) is { } badTarget)
-        {
-            await AzureErrorAsync(context, request, 400036, $"The target language is not valid: {badTarget}.");
-            return;
-        }
-
-        if (from.Length > 0 && !Supports(from))
-        {
-            await AzureErrorAsync(context, request, 400035, "The source language is not valid.");
-            return;
-        }
-
-        if (JsonNode.Parse(body) is not JsonArray elements || elements.Any(e => e?["Text"] is null))
-        {
-            await AzureErrorAsync(context, request, 400000, "One of the request inputs is not valid.");
-            return;
-        }
-
-        if (elements.Count > AzureMaxElements)
-        {
-            await AzureErrorAsync(context, request, 400072, "The number of elements in the input array exceeds the maximum allowed.");
-            return;
-        }
-
-        var texts = elements.Select(e => e!["Text"]!.GetValue<string>()).ToList();
-        if (texts.Any(t => t.Length > AzureMaxCharacters))
-        {
-            await AzureErrorAsync(context, request, 400050, "The input text is too long.");
-            return;
-        }
-
-        if (texts.Sum(t => t.Length) * targets.Count > AzureMaxCharacters)
-        {
-            await AzureErrorAsync(context, request, 400077, "The maximum request size has been exceeded.");
-            return;
-        }
-
-        var answer = new JsonArray(texts.Select(text =>
-        {
-            var item = new JsonObject();
-            var source = from.Length > 0 ? from : Detect(text);
-            if (from.Length == 0)
-            {
-                item["detectedLanguage"] = new JsonObject { ["language"] = source, ["score"] = 1.0 };
-            }
-
-            item["translations"] = new JsonArray(targets.Select(to => (JsonNode)new JsonObject { ["text"] = Translate(source, to, text), ["to"] = to }).ToArray());
-            return (JsonNode)item;
-        }).ToArray());
-        await RespondAsync(context, request, 200, answer.ToJsonString());
-    }
-
-    private async Task AzureDetectAsync(HttpContext context)
-    {
-        var (body, request) = await RecordAsync(context, "azure");
-        if (await AzureRejectsAsync(context, request) || await FaultAsync(context, request, azure: true))
-        {
-            return;
-        }
-
-        var texts = (JsonNode.Parse(body) as JsonArray ?? []).Select(e => e?["Text"]?.GetValue<string>() ?? "").ToList();
-        var answer = new JsonArray(texts.Select(t => (JsonNode)new JsonObject { ["language"] = Detect(t), ["score"] = 1.0, ["isTranslationSupported"] = true, ["isTransliterationSupported"] = false }).ToArray());
-        await RespondAsync(context, request, 200, answer.ToJsonString());
-    }
-
-    private async Task AzureLanguagesAsync(HttpContext context)
-    {
-        // No key needed for this one, as on Azure.
-        var (_, request) = await RecordAsync(context, "azure");
-        var translation = new JsonObject();
-        lock (_gate)
-        {
-            foreach (var language in _languages.Order(StringComparer.Ordinal))
-            {
-                translation[language] = new JsonObject { ["name"] = language, ["nativeName"] = language, ["dir"] = language is "ar" or "fa" or "ps" or "ur" or "ckb" or "prs" ? "rtl" : "ltr" };
-            }
-        }
-
-        await RespondAsync(context, request, 200, new JsonObject { ["translation"] = translation }.ToJsonString());
-    }
-
-    private async Task LibreTranslateAsync(HttpContext context)
-    {
-        var (body, request) = await RecordAsync(context, "libre");
-        var json = JsonNode.Parse(body) as JsonObject ?? [];
-        if (json["api_key"]?.GetValue<string>() != _key)
-        {
-            await LibreErrorAsync(context, request, 403, "Invalid API key");
-            return;
-        }
-
-        if (await FaultAsync(context, request, azure: false))
-        {
-            return;
-        }
-
-        var q = json["q"];
-        var source = json["source"]?.GetValue<string>();
-        var target = json["target"]?.GetValue<string>();
-        if (q is null || source is null || target is null)
-        {
-            await LibreErrorAsync(context, request, 400, q is null ? "Invalid request: missing q parameter" : source is null ? "Invalid request: missing source parameter" : "Invalid request: missing target parameter");
-            return;
-        }
-
-        foreach (var language in new[] { source, target }.Where(l => l != "auto"))
-        {
-            if (!Supports(language))
-            {
-                await LibreErrorAsync(context, request, 400, $"{language} is not supported");
-                return;
-            }
-        }
-
-        var batch = q is JsonArray array ? array.Select(e => e!.GetValue<string>()).ToList() : [q.GetValue<string>()];
-        var characters = batch.Sum(t => t.Length);
-        if (LibreCharLimit >= 0 && characters > LibreCharLimit)
-        {
-            await LibreErrorAsync(context, request, 400, $"Invalid request: request ({characters}) exceeds text limit ({LibreCharLimit})");
-            return;
-        }
-
-        var translated = batch.Select(t => Translate(source == "auto" ? Detect(t) : source, target, t)).ToList();
-        JsonNode text = q is JsonArray ? new JsonArray(translated.Select(t => (JsonNode)JsonValue.Create(t)).ToArray()) : JsonValue.Create(translated[0]);
-        await RespondAsync(context, request, 200, new JsonObject { ["translatedText"] = text }.ToJsonString());
-    }
-
-    private async Task LibreDetectAsync(HttpContext context)
-    {
-        var (body, request) = await RecordAsync(context, "libre");
-        var json = JsonNode.Parse(body) as JsonObject ?? [];
-        if (json["api_key"]?.GetValue<string>() != _key)
-        {
-            await LibreErrorAsync(context, request, 403, "Invalid API key");
-            return;
-        }
-
-        var text = json["q"]?.GetValue<string>() ?? "";
-        await RespondAsync(context, request, 200, new JsonArray(new JsonObject { ["confidence"] = 90, ["language"] = Detect(text) }).ToJsonString());
-    }
-
-    private async Task LibreLanguagesAsync(HttpContext context)
-    {
-        var (_, request) = await RecordAsync(context, "libre");
-        List<string> languages;
-        lock (_gate)
-        {
-            languages = [.. _languages.Order(StringComparer.Ordinal)];
-        }
-
-        var answer = new JsonArray(languages.Select(l => (JsonNode)new JsonObject
-        {
-            ["code"] = l,
-            ["name"] = l,
-            ["targets"] = new JsonArray(languages.Where(t => t != l).Select(t => (JsonNode)JsonValue.Create(t)).ToArray()),
-        }).ToArray());
-        await RespondAsync(context, request, 200, answer.ToJsonString());
-    }
-
-    private async Task LibreSettingsAsync(HttpContext context)
-    {
-        var (_, request) = await RecordAsync(context, "libre");
-        await RespondAsync(context, request, 200, new JsonObject { ["charLimit"] = LibreCharLimit, ["keyRequired"] = true }.ToJsonString());
-    }
-
-    private async Task<bool> AzureRejectsAsync(HttpContext context, TranslatorRequest request)
-    {
-        if (context.Request.Query["api-version"] != "3.0")
-        {
-            await AzureErrorAsync(context, request, 400021, "The API version parameter is missing or invalid.");
-            return true;
-        }
-
-        if (context.Request.Headers["Ocp-Apim-Subscription-Key"] != _key || (_region is not null && context.Request.Headers["Ocp-Apim-Subscription-Region"] != _region))
-        {
-            await AzureErrorAsync(context, request, 401000, "The request is not authorized because credentials are missing or invalid.");
-            return true;
-        }
-
-        if (!context.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) ?? true)
-        {
-            await AzureErrorAsync(context, request, 415000, "The Content-Type header is missing or invalid.");
-            return true;
-        }
-
-        return false;
-    }
-
     private async Task<bool> FaultAsync(HttpContext context, TranslatorRequest request, bool azure)
     {
         Fault? fault;
@@ -424,12 +218,6 @@ public sealed class TranslatorFake : IAsyncDisposable
 
         return (body, request);
     }
-
-    private Task AzureErrorAsync(HttpContext context, TranslatorRequest request, int code, string message, int? status = null) =>
-        RespondAsync(context, request, status ?? code / 1000, new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } }.ToJsonString());
-
-    private Task LibreErrorAsync(HttpContext context, TranslatorRequest request, int status, string message) =>
-        RespondAsync(context, request, status, JsonSerializer.Serialize(new { error = message }));
 
     private async Task RespondAsync(HttpContext context, TranslatorRequest request, int status, string json)
     {
