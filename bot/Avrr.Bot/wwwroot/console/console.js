@@ -12,12 +12,7 @@
 
   function $(id) { return document.getElementById(id); }
 
-  function el(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    if (className) { node.className = className; }
-    return node;
-  }
+  var el = AvrrDom.el;
 
   function api(method, path, payload) {
     var init = { method: method, headers: { 'Accept': 'application/json' }, credentials: 'same-origin' };

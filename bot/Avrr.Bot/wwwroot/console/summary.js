@@ -2,12 +2,7 @@
 var AvrrSummary = (function () {
   'use strict';
 
-  function el(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    if (className) { node.className = className; }
-    return node;
-  }
+  var el = AvrrDom.el;
 
   function time(iso) { return new Date(iso).toLocaleString(); }
 

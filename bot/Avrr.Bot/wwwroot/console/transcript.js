@@ -3,12 +3,7 @@
 var AvrrTranscript = (function () {
   'use strict';
 
-  function el(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    if (className) { node.className = className; }
-    return node;
-  }
+  var el = AvrrDom.el;
 
   function tick(delivery) {
     return { queued: '· queued', sent: '✓ sent', delivered: '✓✓ delivered', read: '✓✓ read', held: '⏸ held until the person writes', failed: '⚠ not delivered' }[delivery] || delivery;
