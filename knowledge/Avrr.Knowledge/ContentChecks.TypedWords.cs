@@ -14,7 +14,7 @@ internal static partial class ContentChecks
             var commands = model.CommandWords.GetValueOrDefault(language) ?? [];
             foreach (var command in Enum.GetValues<GlobalCommand>().Where(c => !commands.ContainsValue(c)))
             {
-                diagnostics.Add(new ContentDiagnostic("commands.yaml", model.CommandLines.GetValueOrDefault(command, 1), $"command '{command}' has no words in '{language}', a complete language"));
+                diagnostics.Add(new ContentDiagnostic("commands.yaml", model.CommandLines.GetValueOrDefault(command, 1), $"command '{command}' has no words in '{language}', a complete language") { Policy = true });
             }
 
             if (!model.Strings.TryGetValue(language, out var strings))
@@ -33,7 +33,7 @@ internal static partial class ContentChecks
                     if (!commands.ContainsKey(folded) && !answers.Contains(folded))
                     {
                         diagnostics.Add(new ContentDiagnostic($"strings/{language}.yaml", entry.Line,
-                            $"string '{key}' tells the person to type “{typed}”, which no '{language}' command or answer recognises (commands.yaml)"));
+                            $"string '{key}' tells the person to type “{typed}”, which no '{language}' command or answer recognises (commands.yaml)") { Policy = true });
                     }
                 }
             }

@@ -31,6 +31,11 @@ internal static partial class ContentChecks
         CheckRulesAndReachability(model, diagnostics);
         CheckArticles(model, declared, diagnostics);
         CheckTypedWords(model, diagnostics);
+        CheckContactCoverage(model, diagnostics);
+        CheckNounPhrasePlaceholders(model, diagnostics);
+        CheckGlossary(model, diagnostics);
+        CheckNumbers(model, diagnostics);
+        CheckSafeguarding(model, diagnostics);
     }
 
     /// <summary>

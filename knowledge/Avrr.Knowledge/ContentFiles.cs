@@ -69,20 +69,20 @@ public static class ContentFiles
 
     /// <summary>Writes an article translation: the source's front matter with this language's title, linked to the source.</summary>
     public static string ComposeArticleTranslation(Article source, string title, string body, bool reviewed) =>
-        ComposeArticle(source.Id, source.Topic, title, source.Source, source.LastVerified, body,
+        ComposeArticle(source.Id, source.Topic, title, source.SourceIds, source.LastVerified, body,
             KnowledgeLoader.ArticleSourceHash(source.Title, source.BodyMarkdown), reviewed ? "reviewed" : "machine");
 
     /// <summary>Writes a source-language article.</summary>
     public static string ComposeArticle(Article article, string title, string body) =>
-        ComposeArticle(article.Id, article.Topic, title, article.Source, article.LastVerified, body, null, null);
+        ComposeArticle(article.Id, article.Topic, title, article.SourceIds, article.LastVerified, body, null, null);
 
-    private static string ComposeArticle(string id, string topic, string title, string source, DateOnly verified, string body, string? translatedFrom, string? status)
+    private static string ComposeArticle(string id, string topic, string title, IReadOnlyList<string> sources, DateOnly verified, string body, string? translatedFrom, string? status)
     {
         var result = new StringBuilder("---\n");
         result.Append("id: ").Append(id).Append('\n');
         result.Append("topic: ").Append(topic).Append('\n');
         result.Append("title: ").Append(Quote(title.Trim())).Append('\n');
-        result.Append("source: ").Append(Quote(source)).Append('\n');
+        result.Append("source: ").Append(sources.Count == 1 ? sources[0] : "[" + string.Join(", ", sources) + "]").Append('\n');
         result.Append("last_verified: ").Append(verified.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
         if (translatedFrom is not null)
         {

@@ -33,7 +33,7 @@ internal sealed partial class ContentReader
         var id = yaml.String(front, "id");
         var topic = yaml.String(front, "topic");
         var title = yaml.String(front, "title");
-        var source = yaml.String(front, "source");
+        var source = Cite(yaml, front, $"article '{path}'", out var sourceIds);
         var verified = yaml.Date(front, "last_verified");
         if (id is null || topic is null || title is null || source is null || verified is null)
         {
@@ -63,7 +63,7 @@ internal sealed partial class ContentReader
             yaml.Error(2, "machine_translation must be 'allowed' or 'never'");
         }
 
-        model.Articles.Add(new Article(id, parts[1], title, normalized[(end + 5)..].Trim(), topic, source, verified.Value, IsFallback: false) { MachineTranslationAllowed = machine == "allowed" });
+        model.Articles.Add(new Article(id, parts[1], title, normalized[(end + 5)..].Trim(), topic, source, verified.Value, IsFallback: false) { MachineTranslationAllowed = machine == "allowed", SourceIds = sourceIds });
         model.ArticleLinks[(parts[1], id)] = new ArticleLink(yaml.String(front, "translated_from", required: false), status == "machine");
     }
 
@@ -117,8 +117,14 @@ internal sealed partial class ContentReader
             var id = yaml.String(entry, "id");
             var kindText = yaml.String(entry, "kind");
             var name = yaml.String(entry, "name");
-            var phone = yaml.String(entry, "phone");
-            var source = yaml.String(entry, "source");
+            var phone = yaml.String(entry, "phone", required: false);
+            var url = yaml.String(entry, "url", required: false);
+            var source = Cite(yaml, entry, $"contact '{id}'");
+            if (phone is null && url is null)
+            {
+                yaml.Error(YamlReader.Line(entry), $"contact '{id}' needs a 'phone' or a 'url' (a service without a line)");
+            }
+
             var verified = yaml.Date(entry, "last_verified");
             if (kindText is not null && !Enum.TryParse<ContactKind>(kindText, out _))
             {
@@ -126,9 +132,9 @@ internal sealed partial class ContentReader
                 continue;
             }
 
-            if (country is not null && id is not null && kindText is not null && name is not null && phone is not null && source is not null && verified is not null)
+            if (country is not null && id is not null && kindText is not null && name is not null && (phone ?? url) is not null && source is not null && verified is not null)
             {
-                model.Contacts.Add(new Contact(id, country, Enum.Parse<ContactKind>(kindText), name, phone, yaml.String(entry, "url", required: false), source, verified.Value));
+                model.Contacts.Add(new Contact(id, country, Enum.Parse<ContactKind>(kindText), name, phone, url, source, verified.Value));
             }
         }
     }

@@ -48,12 +48,12 @@ internal sealed partial class ContentReader
         }
 
         var rules = new List<ProgrammeRule>();
-        foreach (var rule in yaml.Sequence(root, "rules"))
+        foreach (var rule in yaml.Sequence(root, "rules", required: false))
         {
             yaml.OnlyKnownFields(rule, "id", "exclude_when", "require", "reason", "source", "last_verified");
             var ruleId = yaml.String(rule, "id");
             var reason = yaml.String(rule, "reason");
-            var source = yaml.String(rule, "source");
+            var source = Cite(yaml, rule, $"rule '{ruleId}'");
             var verified = yaml.Date(rule, "last_verified");
             var exclude = YamlReader.Get(rule, "exclude_when");
             var require = YamlReader.Get(rule, "require");
@@ -80,15 +80,16 @@ internal sealed partial class ContentReader
         var facts = new List<ProgrammeFact>();
         foreach (var fact in yaml.Sequence(root, "facts", required: false))
         {
-            yaml.OnlyKnownFields(fact, "id", "kind", "text", "source", "last_verified");
+            yaml.OnlyKnownFields(fact, "id", "kind", "text", "when", "source", "last_verified");
             var factId = yaml.String(fact, "id");
             var kind = yaml.String(fact, "kind");
             var factText = yaml.String(fact, "text");
-            var source = yaml.String(fact, "source");
+            var source = Cite(yaml, fact, $"fact '{factId}'");
             var verified = yaml.Date(fact, "last_verified");
+            var when = YamlReader.Get(fact, "when") is { } conditions ? Conditions(yaml, conditions) : [];
             if (factId is not null && kind is not null && factText is not null && source is not null && verified is not null)
             {
-                facts.Add(new ProgrammeFact(factId, kind, factText, source, verified.Value));
+                facts.Add(new ProgrammeFact(factId, kind, factText, source, verified.Value) { When = when });
             }
         }
 

@@ -37,8 +37,21 @@ public enum PreScreenOutcome { LikelyEligible, LikelyNotEligible, Unclear }
 /// <summary>A rule that fired, with its plain-language reason (a string key) and where it comes from.</summary>
 public sealed record RuleFinding(string RuleId, PreScreenOutcome Effect, string ReasonKey, string Source, DateOnly LastVerified, IReadOnlyList<string> QuestionIds);
 
-/// <summary>A fact about a programme (an amount, a document, a deadline), with its source and last-verified date.</summary>
-public sealed record ProgrammeFact(string Id, string Kind, string TextKey, string Source, DateOnly LastVerified);
+/// <summary>
+/// A fact about a programme (an amount, a document, a deadline), with its source and last-verified date. A fact with
+/// <c>When</c> conditions applies only to people whose answers meet all of them (help for going to another country).
+/// </summary>
+public sealed record ProgrammeFact(string Id, string Kind, string TextKey, string Source, DateOnly LastVerified)
+{
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> When { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+}
+
+/// <summary>A document or public page the content relies on, as a person and an auditor can find it.</summary>
+public sealed record ContentSource(string Id, string Title, string? Url)
+{
+    /// <summary>What is shown wherever a text cites this source: the title, and the address where there is one.</summary>
+    public string Citation => Url is null ? Title : $"{Title} ({Url})";
+}
 
 public sealed record EligibilityResult(
     string ProgrammeId,
@@ -52,12 +65,27 @@ public sealed record Programme(string Id, string HostCountry, string NameKey, st
 
 public sealed record HostCountry(string Code, string NameKey, string ProgrammeId);
 
-public enum ContactKind { Emergency, Protection, Counselling, Medical, MentalHealth, ChildProtection, AntiTrafficking }
+public enum ContactKind { Emergency, Protection, Counselling, Medical, MentalHealth, ChildProtection, AntiTrafficking, GenderBasedViolence }
 
-public sealed record Contact(string Id, string HostCountry, ContactKind Kind, string NameKey, string Phone, string? Url, string Source, DateOnly LastVerified);
+/// <summary>A contact a person can reach: by phone, or (where a service has no line) through its web page.</summary>
+public sealed record Contact(string Id, string HostCountry, ContactKind Kind, string NameKey, string? Phone, string? Url, string Source, DateOnly LastVerified)
+{
+    /// <summary>How to reach it, as written to the person: the number, or the address when there is no line.</summary>
+    public string Reach => Phone ?? Url ?? "";
+}
 
 /// <summary>Safeguarding categories that interrupt any flow and raise an urgent hand-off.</summary>
-public enum SafeguardingCategory { Trafficking, UnaccompaniedMinor, MedicalEmergency, Violence, SelfHarm }
+public enum SafeguardingCategory { Trafficking, UnaccompaniedMinor, MedicalEmergency, Violence, SelfHarm, FearOfReturn }
+
+/// <summary>
+/// How well one language's safeguarding is covered: lexicon phrases and corpus disclosures per category, and the
+/// everyday sentences that prove the phrases do not fire on ordinary conversation.
+/// </summary>
+public sealed record SafeguardingCoverage(
+    string Language,
+    IReadOnlyDictionary<SafeguardingCategory, int> Phrases,
+    IReadOnlyDictionary<SafeguardingCategory, int> Disclosures,
+    int Everyday);
 
 /// <summary>Commands recognised at any point, in every supported language.</summary>
 public enum GlobalCommand { Help, Menu, Back, Restart, Language, Counsellor, Stop, DeleteMyData }
@@ -69,6 +97,9 @@ public sealed record Article(string Id, string Language, string Title, string Bo
     /// curated translation of it (front matter <c>machine_translation: allowed</c>).
     /// </summary>
     public bool MachineTranslationAllowed { get; init; }
+
+    /// <summary>The ids in sources.yaml that <c>Source</c> cites, as the front matter names them.</summary>
+    public IReadOnlyList<string> SourceIds { get; init; } = [];
 }
 
 public sealed record ArticleMatch(Article Article, double Score);

@@ -30,7 +30,11 @@ public static class KnowledgeLoader
     /// The snapshot's version when it is not the manifest's <c>version</c>: a store that publishes several revisions
     /// of one manifest version names each one, so that conversations can keep theirs.
     /// </param>
-    public static (IKnowledgeSnapshot? Snapshot, IReadOnlyList<ContentDiagnostic> Diagnostics) Load(IReadOnlyDictionary<string, string> files, string? versionLabel = null)
+    /// <param name="acceptPolicyErrors">
+    /// Serve the content despite errors of editorial policy (<see cref="ContentDiagnostic.Policy"/>): for versions that
+    /// were already published, and for finding one's way in a draft; never for publishing.
+    /// </param>
+    public static (IKnowledgeSnapshot? Snapshot, IReadOnlyList<ContentDiagnostic> Diagnostics) Load(IReadOnlyDictionary<string, string> files, string? versionLabel = null, bool acceptPolicyErrors = false)
     {
         var (model, diagnostics) = Parse(files);
         if (versionLabel is not null)
@@ -38,7 +42,7 @@ public static class KnowledgeLoader
             model.Version = versionLabel;
         }
 
-        var snapshot = diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) ? null : new KnowledgeSnapshot(model);
+        var snapshot = diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error && !(acceptPolicyErrors && d.Policy)) ? null : new KnowledgeSnapshot(model);
         return (snapshot, diagnostics);
     }
 
@@ -47,6 +51,16 @@ public static class KnowledgeLoader
     {
         var (model, _) = Parse(files);
         return model.Version.Length > 0 ? model.Version : null;
+    }
+
+    /// <summary>The manifest's source language (<c>en</c> when it names none).</summary>
+    public static string ManifestSourceLanguage(IReadOnlyDictionary<string, string> files) => Parse(files).Model.SourceLanguage;
+
+    /// <summary>Safeguarding coverage per declared language, for the validator's report.</summary>
+    public static IReadOnlyList<SafeguardingCoverage> SafeguardingCoverage(IReadOnlyDictionary<string, string> files)
+    {
+        var model = Parse(files).Model;
+        return model.Languages.Select(l => ContentChecks.Coverage(model, l.Code)).ToList();
     }
 
     /// <summary>Every translatable entry in every declared language, with its translation state, for reviewers.</summary>
@@ -81,6 +95,11 @@ internal sealed partial class ContentReader(ContentModel model, List<ContentDiag
         }
 
         ReadManifest(new YamlReader("content.yaml", diagnostics), manifest);
+        if (files.TryGetValue("sources.yaml", out var sources))
+        {
+            ReadSources(new YamlReader("sources.yaml", diagnostics), sources);
+        }
+
         foreach (var (path, text) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
         {
             var yaml = new YamlReader(path, diagnostics);
@@ -102,7 +121,19 @@ internal sealed partial class ContentReader(ContentModel model, List<ContentDiag
             }
             else if (path == "safeguarding/lexicon.yaml")
             {
-                ReadKeywords(yaml, text, model.Lexicon);
+                ReadKeywords(yaml, text, model.Lexicon, (category, language, _, _) =>
+                {
+                    var counts = model.LexiconCoverage.TryGetValue(language, out var found) ? found : model.LexiconCoverage[language] = [];
+                    counts[category] = counts.GetValueOrDefault(category) + 1;
+                });
+            }
+            else if (path == "safeguarding/corpus.yaml")
+            {
+                ReadCorpus(yaml, text);
+            }
+            else if (path == "glossary.yaml")
+            {
+                ReadGlossary(yaml, text);
             }
             else if (path == "commands.yaml")
             {
@@ -116,7 +147,7 @@ internal sealed partial class ContentReader(ContentModel model, List<ContentDiag
             {
                 ReadContacts(yaml, text);
             }
-            else if (path != "content.yaml" && !path.EndsWith("README.md", StringComparison.Ordinal))
+            else if (path is not ("content.yaml" or "sources.yaml") && !path.EndsWith("README.md", StringComparison.Ordinal))
             {
                 yaml.Warning(1, "file is not part of the content layout and is ignored");
             }

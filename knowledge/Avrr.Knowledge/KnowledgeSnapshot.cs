@@ -9,7 +9,7 @@ internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
     private readonly Dictionary<string, LanguageInfo> _languages;
     private readonly Dictionary<string, Dictionary<string, ArticleIndex.Document>> _articles;
     private readonly Dictionary<string, ArticleIndex> _indexes;
-    private readonly List<(SafeguardingCategory Category, string Phrase)> _lexicon;
+    private readonly SafeguardingMatcher _safeguarding;
     private readonly Dictionary<string, GlobalCommand> _commands;
 
     public KnowledgeSnapshot(ContentModel model)
@@ -19,7 +19,7 @@ internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
         _articles = model.Articles.GroupBy(a => a.Language, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToDictionary(a => a.Id, a => new ArticleIndex.Document(a), StringComparer.Ordinal), StringComparer.Ordinal);
         _indexes = _articles.ToDictionary(p => p.Key, p => new ArticleIndex(p.Value.Values.ToList()), StringComparer.Ordinal);
-        _lexicon = model.Lexicon.SelectMany(p => p.Value.Select(phrase => (p.Key, SpokenForms.Expand(" " + phrase + " ")))).ToList();
+        _safeguarding = new SafeguardingMatcher(model.Lexicon);
         _commands = new Dictionary<string, GlobalCommand>(StringComparer.Ordinal);
         foreach (var (command, keywords) in model.Commands)
         {
@@ -135,7 +135,8 @@ internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
         var outcome = findings.Any(f => f.Effect == PreScreenOutcome.LikelyNotEligible) ? PreScreenOutcome.LikelyNotEligible
             : findings.Any(f => f.Effect == PreScreenOutcome.Unclear) ? PreScreenOutcome.Unclear
             : PreScreenOutcome.LikelyEligible;
-        return new EligibilityResult(programmeId, outcome, findings, definition.Programme.Facts, Version);
+        var help = definition.Programme.Facts.Where(f => f.When.All(c => Match(answers, c.Key, c.Value) == Condition.Met)).ToList();
+        return new EligibilityResult(programmeId, outcome, findings, help, Version);
     }
 
     private static bool IsAsked(ProgrammeDefinition definition, string questionId, IReadOnlyDictionary<string, string> answers) =>
@@ -190,19 +191,7 @@ internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
             .Select(a => FindArticle(a.Id, language)!)
             .ToList();
 
-    public SafeguardingCategory? DetectSafeguarding(string text)
-    {
-        var folded = SpokenForms.Expand(" " + TextFolding.Fold(text) + " ");
-        foreach (var (category, phrase) in _lexicon)
-        {
-            if (folded.Contains(phrase, StringComparison.Ordinal))
-            {
-                return category;
-            }
-        }
-
-        return null;
-    }
+    public SafeguardingCategory? DetectSafeguarding(string text) => _safeguarding.Detect(text);
 
     public GlobalCommand? MatchCommand(string text)
     {

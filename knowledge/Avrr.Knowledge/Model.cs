@@ -46,11 +46,23 @@ internal sealed class ContentModel
     public List<string> CoreArticles { get; } = [];
     public List<string> LearnMenu { get; } = [];
     public Dictionary<SafeguardingCategory, List<string>> Lexicon { get; } = [];
+    /// <summary>Per language, how many lexicon phrases each category has there (the coverage report).</summary>
+    public Dictionary<string, Dictionary<SafeguardingCategory, int>> LexiconCoverage { get; } = new(StringComparer.Ordinal);
+    public List<CorpusSentence> SafeguardingCorpus { get; } = [];
+    /// <summary>Per language, the terms to use and the variants to avoid (glossary.yaml).</summary>
+    public Dictionary<string, List<GlossaryTerm>> Glossary { get; } = new(StringComparer.Ordinal);
     public Dictionary<GlobalCommand, List<string>> Commands { get; } = [];
     /// <summary>Per language, the folded words that run each command there, and the line of each command in commands.yaml.</summary>
     public Dictionary<string, Dictionary<string, GlobalCommand>> CommandWords { get; } = new(StringComparer.Ordinal);
     public Dictionary<GlobalCommand, int> CommandLines { get; } = [];
     public List<Contact> Contacts { get; } = [];
+    public Dictionary<string, ContentSource> Sources { get; } = new(StringComparer.Ordinal);
     public ServiceInfo Service { get; set; } = ServiceInfo.AlwaysOpen;
     public int ServiceLine { get; set; }
 }
+
+/// <summary>A sentence of the safeguarding corpus: a disclosure that must raise <c>Expected</c>, or (null) one that must not.</summary>
+internal sealed record CorpusSentence(string Language, SafeguardingCategory? Expected, string Text, int Line);
+
+/// <summary>A glossary entry: in this language write <c>Use</c>, never any of <c>Avoid</c>.</summary>
+internal sealed record GlossaryTerm(string Use, IReadOnlyList<string> Avoid, int Line);

@@ -37,6 +37,8 @@ internal sealed class YamlReader(string file, List<ContentDiagnostic> diagnostic
 
     public void Error(int line, string message) => diagnostics.Add(new ContentDiagnostic(file, line, message));
 
+    public void PolicyError(int line, string message) => diagnostics.Add(new ContentDiagnostic(file, line, message) { Policy = true });
+
     public void Warning(int line, string message) => diagnostics.Add(new ContentDiagnostic(file, line, message, DiagnosticSeverity.Warning));
 
     public static int Line(YamlNode node) => (int)Math.Max(1, node.Start.Line);

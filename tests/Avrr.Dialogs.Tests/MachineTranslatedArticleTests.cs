@@ -1,4 +1,5 @@
 using Avrr.Knowledge;
+using Avrr.Dialogs.Intake;
 
 namespace Avrr.Dialogs.Tests;
 
@@ -53,7 +54,7 @@ public sealed class MachineTranslatedArticleTests : IDisposable
         t.TextInSourceLanguage = null;
         var translated = new TranslatedArticle("voluntariness", "fa", "انتخاب شما", "متن ترجمه‌شده");
         t.Engine = new ArticleAwareEngine(t.Engine, translated);
-        t.Press("article:voluntariness").Says("info.machine_translated").Says("info.source", ("source", "seeds/004_23fc5a062cc44e2b.txt; seeds/003_203a6009deb25371.txt"), ("date", "2026-11-01"));
+        t.Press("article:voluntariness").Says("info.machine_translated").Says("info.source", ("source", Transcript.Knowledge.Current.FindArticle("voluntariness", "en")!.Source), ("date", ReadableDate.Format(new DateOnly(2026, 11, 1), "fa")));
         Assert.Contains("متن ترجمه‌شده", t.Text, StringComparison.Ordinal);
         Assert.Empty(t.Last.Signals);
     }

@@ -10,12 +10,12 @@ public sealed class EligibilityTests
     [Fact]
     public void Germany_without_means_and_no_exclusion_is_likely_eligible_with_the_reasons_and_sources()
     {
-        var result = K.Evaluate("de", Answers(("status", "asylum_rejected"), ("eu_national", "no"), ("means", "no"), ("prison", "no")));
+        var result = K.Evaluate("de", Answers(("status", "asylum_rejected"), ("eu_national", "no"), ("means", "no"), ("prison", "no"), ("safety", "no")));
 
         Assert.Equal(PreScreenOutcome.LikelyEligible, result.Outcome);
         var means = Assert.Single(result.Findings);
         Assert.Equal("de.means", means.RuleId);
-        Assert.Equal("https://www.returningfromgermany.de", means.Source);
+        Assert.Equal("BAMF: REAG/GARP eligibility (https://www.bamf.de/EN/Rueckkehr/Rueckkehrprogramme/FoerderprogrammREAGGARP/Anspruch/anspruch-node.html)", means.Source);
         Assert.Equal(K.Version, result.ContentVersion);
         Assert.NotEmpty(result.PossibleHelp);
     }
@@ -23,10 +23,42 @@ public sealed class EligibilityTests
     [Fact]
     public void Germany_for_an_eu_citizen_is_likely_not_eligible()
     {
-        var result = K.Evaluate("de", Answers(("eu_national", "yes"), ("means", "no"), ("prison", "no")));
+        var result = K.Evaluate("de", Answers(("eu_national", "yes"), ("means", "no"), ("prison", "no"), ("safety", "no")));
 
         Assert.Equal(PreScreenOutcome.LikelyNotEligible, result.Outcome);
         Assert.Contains(result.Findings, f => f.RuleId == "de.eu_national" && f.Effect == PreScreenOutcome.LikelyNotEligible);
+    }
+
+    [Fact]
+    public void Germany_keeps_its_exception_for_an_eu_citizen_who_discloses_trafficking()
+    {
+        var result = K.Evaluate("de", Answers(("eu_national", "yes"), ("means", "no"), ("prison", "no"), ("safety", "yes")));
+
+        Assert.Equal(PreScreenOutcome.LikelyEligible, result.Outcome);
+        Assert.DoesNotContain(result.Findings, f => f.RuleId == "de.eu_national");
+    }
+
+    [Fact]
+    public void Help_for_going_to_another_country_is_shown_only_to_someone_who_chose_another_country()
+    {
+        var third = K.Evaluate("nl", Answers(("destination", "third_country"), ("means", "no")));
+        var origin = K.Evaluate("nl", Answers(("destination", "origin"), ("means", "no")));
+
+        Assert.Contains(third.PossibleHelp, f => f.Id == "nl.third_country");
+        Assert.DoesNotContain(origin.PossibleHelp, f => f.Id == "nl.third_country");
+    }
+
+    [Fact]
+    public void Belgium_and_Cyprus_have_no_means_test_because_their_sources_state_none()
+    {
+        foreach (var programme in new[] { "be", "cy" })
+        {
+            var result = K.Evaluate(programme, Answers(("status", "no_permit"), ("health", "no"), ("safety", "no"), ("minor", "no")));
+
+            Assert.Equal(PreScreenOutcome.LikelyEligible, result.Outcome);
+            Assert.Empty(result.Findings);
+            Assert.DoesNotContain("means", K.FindProgramme(programme)!.QuestionIds);
+        }
     }
 
     [Fact]

@@ -19,8 +19,9 @@ public sealed class SafeguardingCorpusTests
         { "I was raped in the camp", SafeguardingCategory.Violence },
         { "she hits me every day", SafeguardingCategory.Violence },
         { "My husband hits me", SafeguardingCategory.Violence },
-        { "They will kill me if I go back", SafeguardingCategory.Violence },
-        { "my family will kill me if i return", SafeguardingCategory.Violence },
+        { "They will kill me if I go back", SafeguardingCategory.FearOfReturn },
+        { "my family will kill me if i return", SafeguardingCategory.FearOfReturn },
+        { "they will kill me", SafeguardingCategory.Violence },
         { "I have to work to pay my debt to the smuggler", SafeguardingCategory.Trafficking },
         { "they say i owe them 5000 euro", SafeguardingCategory.Trafficking },
         { "I was kidnapped in Libya", SafeguardingCategory.Trafficking },
@@ -53,4 +54,22 @@ public sealed class SafeguardingCorpusTests
     [InlineData("Je veux rentrer chez moi avec ma famille")]
     public void An_everyday_sentence_does_not(string text) =>
         Assert.Null(K.DetectSafeguarding(text));
+
+    [Fact]
+    public void Every_language_covers_every_category_with_phrases_and_proven_disclosures()
+    {
+        var coverage = KnowledgeLoader.SafeguardingCoverage(KnowledgeLoader.ReadDirectory(ShippedContent.Path));
+
+        foreach (var language in K.Languages)
+        {
+            var row = Assert.Single(coverage, c => c.Language == language.Code);
+            foreach (var category in Enum.GetValues<SafeguardingCategory>())
+            {
+                Assert.True(row.Phrases.GetValueOrDefault(category) > 0, $"{language.Code} has no {category} phrase");
+                Assert.True(row.Disclosures.GetValueOrDefault(category) > 0, $"{language.Code} has no {category} disclosure in the corpus");
+            }
+
+            Assert.True(row.Everyday >= 3, $"{language.Code} has {row.Everyday} everyday sentences");
+        }
+    }
 }

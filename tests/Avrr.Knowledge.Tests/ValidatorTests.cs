@@ -48,7 +48,7 @@ public sealed class ValidatorTests
 
         Assert.Contains(errors, e => e.StartsWith("questions.yaml:", StringComparison.Ordinal) && e.Contains("unknown kind 'Maybe'", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("programmes/de.yaml:", StringComparison.Ordinal) && e.Contains("must be a date", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("programmes/cy.yaml:7:", StringComparison.Ordinal) && e.Contains("unknown field 'colour'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("programmes/cy.yaml:8:", StringComparison.Ordinal) && e.Contains("unknown field 'colour'", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -211,9 +211,9 @@ public sealed class ValidatorTests
     public void Fact_without_a_source()
     {
         var files = Shipped();
-        Edit(files, "programmes/cy.yaml", "    text: fact.cy.support\n    source: seeds/002_a23b95648054dfb8.txt\n", "    text: fact.cy.support\n");
+        Edit(files, "programmes/cy.yaml", "    text: fact.cy.support\n    source: [iom-cyprus-avrr, cyprus-avr-leaflet]\n", "    text: fact.cy.support\n");
 
-        Assert.Contains(Errors(files), e => e.File == "programmes/cy.yaml" && e.Message.Contains("missing field 'source'", StringComparison.Ordinal));
+        Assert.Contains(Errors(files), e => e.File == "programmes/cy.yaml" && e.Message.Contains("fact 'cy.support' needs a 'source'", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -234,9 +234,9 @@ public sealed class ValidatorTests
     public void A_string_key_used_by_content_must_exist()
     {
         var files = Shipped();
-        Edit(files, "programmes/be.yaml", "reason: rule.means", "reason: rule.be.nonexistent");
+        Edit(files, "programmes/de.yaml", "reason: rule.de.prison", "reason: rule.de.nonexistent");
 
-        Assert.Contains(Errors(files), e => e.File == "programmes/be.yaml" && e.Message.Contains("'rule.be.nonexistent'", StringComparison.Ordinal));
+        Assert.Contains(Errors(files), e => e.File == "programmes/de.yaml" && e.Message.Contains("'rule.de.nonexistent'", StringComparison.Ordinal));
     }
 
     [Fact]

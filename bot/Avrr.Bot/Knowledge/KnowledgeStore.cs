@@ -116,7 +116,7 @@ public sealed class KnowledgeStore(
     public Task SetArticleAsync(long draftId, string language, string id, string title, string body, bool reviewed, string actor, CancellationToken ct) =>
         ChangeAsync(draftId, actor, reviewed ? "translation.review" : "article.edit", $"articles/{language}/{id}.md", files =>
         {
-            var (snapshot, diagnostics) = KnowledgeLoader.Load(files);
+            var (snapshot, diagnostics) = KnowledgeLoader.Load(files, acceptPolicyErrors: true);
             var source = snapshot ?? throw new KnowledgeEditException("The draft has errors; fix them before editing articles.", diagnostics);
             var original = source.FindArticle(id, source.SourceLanguage);
             if (original is null || original.Language != source.SourceLanguage)
@@ -150,7 +150,7 @@ public sealed class KnowledgeStore(
     public async Task<IKnowledgeSnapshot> PreviewSnapshotAsync(long draftId, CancellationToken ct)
     {
         var view = await DraftAsync(draftId, ct);
-        var (snapshot, diagnostics) = KnowledgeLoader.Load(view.Files, $"draft-{draftId}");
+        var (snapshot, diagnostics) = KnowledgeLoader.Load(view.Files, $"draft-{draftId}", acceptPolicyErrors: true);
         return snapshot ?? throw new KnowledgeEditException("The draft has errors; a conversation cannot be previewed until they are fixed.", diagnostics);
     }
 

@@ -97,8 +97,8 @@ internal static class Interruptions
         var state = turn.State;
         var country = state.Programme is { } programme ? turn.Knowledge.FindProgramme(programme)?.HostCountry : null;
         var contacts = country is null ? [] : turn.Knowledge.Contacts(country);
-        var emergency = contacts.FirstOrDefault(c => c.Kind == ContactKind.Emergency)?.Phone ?? turn.T("safeguarding.generic_emergency");
-        var others = contacts.Where(c => c.Kind != ContactKind.Emergency).Select(c => $"{turn.T(c.NameKey)}: {c.Phone}").ToList();
+        var emergency = contacts.FirstOrDefault(c => c.Kind == ContactKind.Emergency)?.Reach ?? turn.T("safeguarding.generic_emergency");
+        var others = contacts.Where(c => c.Kind != ContactKind.Emergency).Select(c => $"{turn.T(c.NameKey)}: {c.Reach}").ToList();
         turn.Say("safeguarding.message", ("emergency", emergency), ("contacts", others.Count == 0 ? "" : string.Join("\n", others) + "\n"));
         var name = category.ToString();
         if (!state.Flags.Contains(name))

@@ -64,7 +64,7 @@ internal sealed class LearnStep : IStep
 
     private static void Close(Turn turn, Article article)
     {
-        turn.Say("info.source", ("source", article.Source), ("date", article.LastVerified.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
+        turn.Say("info.source", ("source", article.Source), ("date", ReadableDate.Format(article.LastVerified, turn.Language)));
         turn.Offer(Options(turn));
         turn.State.Step = Step.Learn;
         turn.State.Retries = 0;

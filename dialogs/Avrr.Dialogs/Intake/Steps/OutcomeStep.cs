@@ -33,7 +33,8 @@ internal sealed class OutcomeStep : IStep
             turn.SayText(turn.T("outcome.help") + "\n" + string.Join("\n", result.PossibleHelp.Select(f => "• " + turn.T(f.TextKey))));
         }
 
-        var sources = result.Findings.Select(f => f.Source).Concat(result.PossibleHelp.Select(f => f.Source)).Distinct(StringComparer.Ordinal);
+        var sources = result.Findings.Select(f => f.Source).Concat(result.PossibleHelp.Select(f => f.Source))
+            .SelectMany(s => s.Split("; ")).Distinct(StringComparer.Ordinal);
         turn.Say("outcome.footer", ("version", result.ContentVersion), ("sources", string.Join("; ", sources)));
         OfferCounsellor(turn);
     }
