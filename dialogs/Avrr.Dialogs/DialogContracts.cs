@@ -100,7 +100,7 @@ public abstract record DialogSignal;
 
 public enum HandoffUrgency { Normal, High, Urgent }
 
-/// <summary>The person should reach a counsellor; <c>CaseSummaryJson</c> is the typed case summary (avrr-domain.md §7).</summary>
+/// <summary>The person should reach a counsellor; <c>CaseSummaryJson</c> is the typed case summary (docs/case-export.md).</summary>
 public sealed record HandoffRequested(HandoffUrgency Urgency, string Reason, string CaseSummaryJson) : DialogSignal;
 
 /// <summary>The person asked to delete everything stored about them.</summary>

@@ -33,7 +33,8 @@ internal static partial class ContentChecks
                     if (!commands.ContainsKey(folded) && !answers.Contains(folded))
                     {
                         diagnostics.Add(new ContentDiagnostic($"strings/{language}.yaml", entry.Line,
-                            $"string '{key}' tells the person to type “{typed}”, which no '{language}' command or answer recognises (commands.yaml)") { Policy = true });
+                            $"string '{key}' tells the person to type “{typed}”, which no '{language}' command or answer recognises (commands.yaml)")
+                        { Policy = true });
                     }
                 }
             }

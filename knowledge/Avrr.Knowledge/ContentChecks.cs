@@ -19,6 +19,11 @@ internal static partial class ContentChecks
             diagnostics.Add(new ContentDiagnostic("content.yaml", 1, $"language '{language}' is used as source or default but not declared"));
         }
 
+        foreach (var language in model.Languages.Where(l => l.Fallback is not null && (l.Fallback == l.Code || !declared.Contains(l.Fallback))))
+        {
+            diagnostics.Add(new ContentDiagnostic("content.yaml", 1, $"language '{language.Code}' falls back to '{language.Fallback}', which is not another declared language"));
+        }
+
         if (!model.Strings.TryGetValue(model.SourceLanguage, out var source))
         {
             diagnostics.Add(new ContentDiagnostic($"strings/{model.SourceLanguage}.yaml", 1, "missing: the source language's strings"));
@@ -261,6 +266,12 @@ internal static partial class ContentChecks
         foreach (var id in model.CoreArticles.Where(id => !sources.ContainsKey(id)))
         {
             diagnostics.Add(new ContentDiagnostic("content.yaml", 1, $"core article '{id}' does not exist in articles/{model.SourceLanguage}/"));
+        }
+
+        // A WhatsApp list holds 10 rows, and the menu adds "Main menu": more topics would be cut off there.
+        if (model.LearnMenu.Count > 9)
+        {
+            diagnostics.Add(new ContentDiagnostic("content.yaml", 1, $"learn_menu offers {model.LearnMenu.Count} articles; at most 9 fit a WhatsApp list with the main menu"));
         }
 
         foreach (var id in model.LearnMenu.Where(id => !sources.ContainsKey(id)))

@@ -3,7 +3,17 @@
 namespace Avrr.Knowledge;
 
 /// <summary>A language the content is offered in, named in itself.</summary>
-public sealed record LanguageInfo(string Code, string NativeName, bool RightToLeft);
+public sealed record LanguageInfo(string Code, string NativeName, bool RightToLeft)
+{
+    /// <summary>
+    /// The language to show before the default one when a text is missing in this one (Dari reads Farsi before
+    /// English): <c>fallback</c> in content.yaml.
+    /// </summary>
+    public string? Fallback { get; init; }
+
+    /// <summary>Locale tags that mean this language (a phone set to <c>fa-AF</c> is a Dari speaker's).</summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+}
 
 /// <summary>A string resolved through the fallback chain: requested language → deployment default → source language.</summary>
 public sealed record LocalizedText(string Text, string Language, bool IsFallback);

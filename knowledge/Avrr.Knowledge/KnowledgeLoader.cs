@@ -182,7 +182,7 @@ internal sealed partial class ContentReader(ContentModel model, List<ContentDiag
 
         foreach (var entry in yaml.Sequence(root, "languages"))
         {
-            yaml.OnlyKnownFields(entry, "code", "name", "rtl", "complete");
+            yaml.OnlyKnownFields(entry, "code", "name", "rtl", "complete", "fallback", "aliases");
             var code = yaml.String(entry, "code");
             var name = yaml.String(entry, "name");
             if (code is null || name is null)
@@ -196,7 +196,11 @@ internal sealed partial class ContentReader(ContentModel model, List<ContentDiag
                 continue;
             }
 
-            model.Languages.Add(new LanguageInfo(code, name, Flag(yaml, entry, "rtl")));
+            model.Languages.Add(new LanguageInfo(code, name, Flag(yaml, entry, "rtl"))
+            {
+                Fallback = yaml.String(entry, "fallback", required: false),
+                Aliases = YamlReader.Get(entry, "aliases") is { } aliases ? yaml.StringList(aliases, "aliases").Select(a => a.Trim().Replace('_', '-').ToLowerInvariant()).ToList() : [],
+            });
             if (Flag(yaml, entry, "complete"))
             {
                 model.CompleteLanguages.Add(code);

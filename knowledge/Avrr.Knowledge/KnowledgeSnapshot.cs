@@ -49,14 +49,16 @@ internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
         }
 
         var normalized = code.Trim().Replace('_', '-').ToLowerInvariant();
-        return _languages.GetValueOrDefault(normalized) ?? _languages.GetValueOrDefault(normalized.Split('-')[0]);
+        return _languages.GetValueOrDefault(normalized)
+            ?? _model.Languages.FirstOrDefault(l => l.Aliases.Contains(normalized))
+            ?? _languages.GetValueOrDefault(normalized.Split('-')[0]);
     }
 
     public LocalizedText Text(string key, string language, IReadOnlyDictionary<string, string>? args = null)
     {
         // A language the content does not offer still counts as the one asked for, so its fallback is flagged.
         var requested = FindLanguage(language)?.Code ?? (string.IsNullOrWhiteSpace(language) ? DefaultLanguage : language.Trim().ToLowerInvariant());
-        foreach (var candidate in new[] { requested, DefaultLanguage, SourceLanguage })
+        foreach (var candidate in Chain(requested))
         {
             if (_model.Strings.TryGetValue(candidate, out var table) && table.TryGetValue(key, out var entry) && entry.Text.Length > 0)
             {
@@ -66,6 +68,19 @@ internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
 
         // Unreachable for validated content and the engine's own keys (tests check both); never show nothing.
         return new LocalizedText(key, SourceLanguage, true);
+    }
+
+    /// <summary>Where a text is looked for: the language, its declared fallback, the default, the source language.</summary>
+    private IEnumerable<string> Chain(string language)
+    {
+        yield return language;
+        if (_languages.GetValueOrDefault(language)?.Fallback is { } fallback)
+        {
+            yield return fallback;
+        }
+
+        yield return DefaultLanguage;
+        yield return SourceLanguage;
     }
 
     private static string Fill(string text, IReadOnlyDictionary<string, string>? args)
@@ -157,7 +172,7 @@ internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
     public IReadOnlyList<ArticleMatch> SearchArticles(string language, string query, int max)
     {
         var code = FindLanguage(language)?.Code ?? DefaultLanguage;
-        var index = _indexes.GetValueOrDefault(code) ?? _indexes.GetValueOrDefault(SourceLanguage);
+        var index = Chain(code).Select(c => _indexes.GetValueOrDefault(c)).FirstOrDefault(i => i is not null);
         if (index is null)
         {
             return [];
@@ -170,7 +185,7 @@ internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
     public Article? FindArticle(string id, string language)
     {
         var code = FindLanguage(language)?.Code ?? DefaultLanguage;
-        foreach (var candidate in new[] { code, DefaultLanguage, SourceLanguage })
+        foreach (var candidate in Chain(code))
         {
             if (_articles.TryGetValue(candidate, out var byId) && byId.TryGetValue(id, out var document))
             {

@@ -6,7 +6,7 @@ namespace Avrr.Knowledge;
 /// <summary>
 /// Folds text for matching: what a person types on a cheap phone keyboard in any script should match the content's
 /// keywords. NFKC, lower case, Latin diacritics and Arabic harakat removed, Arabic/Persian/Urdu letter variants unified
-/// (avrr-domain.md §8.3), Arabic-Indic and Persian digits to ASCII, punctuation and emoji to spaces, spaces collapsed.
+/// (how people type on phones), Arabic-Indic and Persian digits to ASCII, punctuation and emoji to spaces, spaces collapsed.
 /// </summary>
 public static class TextFolding
 {

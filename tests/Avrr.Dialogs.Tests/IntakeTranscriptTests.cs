@@ -145,7 +145,8 @@ public sealed class IntakeTranscriptTests
         t.Send("1").Says("q.eu_national");
         t.Send("They took my passport and I was forced to work");
         Assert.Contains(t.S("safeguarding.message", ("emergency", "112"), ("contacts", ""))[..40], t.Text, StringComparison.Ordinal);
-        Assert.Contains("116 016", t.Text, StringComparison.Ordinal);
+        Assert.Contains("https://www.kok-gegen-menschenhandel.de", t.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("116 016", t.Text, StringComparison.Ordinal);
         Assert.Contains("112", t.Text, StringComparison.Ordinal);
         var handoff = Assert.Single(t.Signals.OfType<HandoffRequested>());
         Assert.Equal(HandoffUrgency.Urgent, handoff.Urgency);
@@ -165,7 +166,7 @@ public sealed class IntakeTranscriptTests
         t.Send("3").Says("q.health");
         t.Send("no").Says("q.safety");
         t.Send("yes");
-        Assert.Contains("0800 32 745", t.Text, StringComparison.Ordinal);
+        Assert.Contains("03 201 16 90", t.Text, StringComparison.Ordinal);
         Assert.Equal(HandoffUrgency.Urgent, Assert.Single(t.Signals.OfType<HandoffRequested>()).Urgency);
     }
 

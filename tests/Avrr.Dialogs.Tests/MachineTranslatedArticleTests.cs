@@ -1,5 +1,5 @@
-using Avrr.Knowledge;
 using Avrr.Dialogs.Intake;
+using Avrr.Knowledge;
 
 namespace Avrr.Dialogs.Tests;
 

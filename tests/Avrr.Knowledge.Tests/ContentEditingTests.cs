@@ -13,12 +13,12 @@ public sealed class ContentEditingTests
         var files = Shipped();
         var hash = KnowledgeLoader.SourceHash(ShippedContent.Snapshot.Text("menu.prompt", "en").Text);
 
-        files["strings/ar.yaml"] = ContentFiles.SetString(files["strings/ar.yaml"], "ar", "menu.prompt", "ماذا تريد أن تفعل الآن؟ \"نعم\"", hash, reviewed: true);
+        files["strings/ar.yaml"] = ContentFiles.SetString(files["strings/ar.yaml"], "ar", "menu.prompt", "بماذا يمكنني مساعدتك الآن؟ \"نعم\"", hash, reviewed: true);
 
         var (snapshot, diagnostics) = KnowledgeLoader.Load(files);
         Assert.NotNull(snapshot);
         Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
-        Assert.Equal("ماذا تريد أن تفعل الآن؟ \"نعم\"", snapshot.Text("menu.prompt", "ar").Text);
+        Assert.Equal("بماذا يمكنني مساعدتك الآن؟ \"نعم\"", snapshot.Text("menu.prompt", "ar").Text);
         Assert.StartsWith("# Arabic", files["strings/ar.yaml"], StringComparison.Ordinal);
         var review = KnowledgeLoader.Review(files).For("ar").Single(e => e.Kind == ReviewEntryKind.UiString && e.Key == "menu.prompt");
         Assert.Equal(TranslationState.Reviewed, review.State);

@@ -54,8 +54,9 @@ public sealed class ShippedContentTests
     {
         var articles = ShippedContent.Snapshot.LearnArticles("ar");
 
-        Assert.Equal(["stages", "help", "voluntariness", "documents", "travel", "health", "minors"], articles.Select(a => a.Id));
-        Assert.All(articles, a => Assert.Equal("ar", a.Language));
+        Assert.Equal(["stages", "help", "voluntariness", "documents", "travel", "health", "minors", "after_return"], articles.Select(a => a.Id));
+        Assert.All(articles.Where(a => a.Id != "after_return"), a => Assert.Equal("ar", a.Language));
+        Assert.True(articles.Single(a => a.Id == "after_return").IsFallback, "an article not yet translated is offered in English, marked as such");
     }
 
     [Fact]

@@ -74,7 +74,8 @@
         suggestedActionHeight: 44,
         sendBoxHeight: 52,
         rootHeight: '100%',
-        fontSizeSmall: '80%'
+        fontSizeSmall: '80%',
+        primaryFont: getComputedStyle(document.documentElement).getPropertyValue('--avrr-font').trim() || undefined
       }
     }, element);
   }

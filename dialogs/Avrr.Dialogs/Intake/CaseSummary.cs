@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Avrr.Dialogs.Intake;
 
 /// <summary>
-/// What a counsellor receives with a hand-off, so the person never has to repeat themselves (avrr-domain.md §7).
+/// What a counsellor receives with a hand-off, so the person never has to repeat themselves (docs/case-export.md).
 /// Machine values only, plus the person's own words where they typed an answer: the console shows each answer as a
 /// label in the counsellor's language, from the content version recorded here. "Don't know" and "prefer not to say"
 /// answers are kept as such. The host adds the case's routing fields and a transcript excerpt when it shows or exports it.

@@ -98,7 +98,10 @@ internal static class Interruptions
         var country = state.Programme is { } programme ? turn.Knowledge.FindProgramme(programme)?.HostCountry : null;
         var contacts = country is null ? [] : turn.Knowledge.Contacts(country);
         var emergency = contacts.FirstOrDefault(c => c.Kind == ContactKind.Emergency)?.Reach ?? turn.T("safeguarding.generic_emergency");
-        var others = contacts.Where(c => c.Kind != ContactKind.Emergency).Select(c => $"{turn.T(c.NameKey)}: {c.Reach}").ToList();
+        // The lines for what was disclosed, not every line the country has: a short message is read on a small screen.
+        var relevant = contacts.Where(c => RelevantContacts(category).Contains(c.Kind)).ToList();
+        var others = (relevant.Count > 0 ? relevant : contacts.Where(c => c.Kind != ContactKind.Emergency))
+            .Select(c => $"{turn.T(c.NameKey)}: {c.Reach}").ToList();
         turn.Say("safeguarding.message", ("emergency", emergency), ("contacts", others.Count == 0 ? "" : string.Join("\n", others) + "\n"));
         var name = category.ToString();
         if (!state.Flags.Contains(name))
@@ -112,6 +115,17 @@ internal static class Interruptions
         turn.Signal(new HandoffRequested(HandoffUrgency.Urgent, reason, Handoff.Summary(turn, HandoffUrgency.Urgent, reason)));
         state.HandoffRequested = true;
     }
+
+    private static ContactKind[] RelevantContacts(SafeguardingCategory category) => category switch
+    {
+        SafeguardingCategory.Trafficking => [ContactKind.AntiTrafficking],
+        SafeguardingCategory.UnaccompaniedMinor => [ContactKind.ChildProtection],
+        SafeguardingCategory.Violence => [ContactKind.GenderBasedViolence, ContactKind.Protection],
+        SafeguardingCategory.SelfHarm => [ContactKind.MentalHealth],
+        SafeguardingCategory.MedicalEmergency => [ContactKind.Medical],
+        SafeguardingCategory.FearOfReturn => [ContactKind.Counselling, ContactKind.Protection],
+        _ => [],
+    };
 
     /// <summary>
     /// The person waits for a counsellor or talks to one. Only the owner speaks, so the bot answers only what must work

@@ -40,17 +40,19 @@ public sealed class KnowledgeWorkflowTests : IDisposable
         var before = Knowledge.Current;
         var draft = await Store.CreateDraftAsync("Arabic wording", Admin, CancellationToken.None);
         var source = before.FindArticle("stages", "en")!;
-        await Store.SetArticleAsync(draft, "ar", "stages", "المراحل الثلاث", "نص جديد.", reviewed: true, Admin, CancellationToken.None);
+        // A translation keeps its source's numbered stages: one that dropped them could not be published.
+        const string body = "نص جديد.\n\n1. قبل المغادرة\n2. الرحلة\n3. بعد الوصول";
+        await Store.SetArticleAsync(draft, "ar", "stages", "المراحل الثلاث", body, reviewed: true, Admin, CancellationToken.None);
 
         Assert.Equal(before.Version, Knowledge.Current.Version);
         var preview = await Store.PreviewSnapshotAsync(draft, CancellationToken.None);
-        Assert.Equal("نص جديد.", ArabicStages(preview));
+        Assert.Equal(body, ArabicStages(preview));
 
         var published = await Store.PublishAsync(draft, Admin, "reworded", CancellationToken.None);
 
         Assert.NotNull(published);
         Assert.Equal("2026.11.1-r2", published.Label);
-        Assert.Equal("نص جديد.", ArabicStages(Knowledge.Current));
+        Assert.Equal(body, ArabicStages(Knowledge.Current));
         Assert.Equal(ArabicStages(before), ArabicStages(Knowledge.Find(before.Version)!));
         Assert.Equal(source.BodyMarkdown, Knowledge.Current.FindArticle("stages", "en")!.BodyMarkdown);
 

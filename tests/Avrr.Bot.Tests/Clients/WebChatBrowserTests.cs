@@ -99,6 +99,39 @@ public sealed class WebChatBrowserTests
     }
 
     [RequiresChromiumFact]
+    public async Task Every_script_the_bot_writes_in_has_a_font_served_by_the_page_itself()
+    {
+        using var bot = LiveBot.Start(new EchoEngine());
+        var (playwright, browser) = await LaunchAsync();
+        try
+        {
+            var page = await OpenAsync(browser, bot.BaseUrl + "/");
+            await Assertions.Expect(Bubble(page, "welcome")).ToBeVisibleAsync(new() { Timeout = 20000 });
+            await SendAsync(page, "ሰላም");
+            await Assertions.Expect(Bubble(page, "echo 2: ሰላም")).ToBeVisibleAsync(new() { Timeout = 20000 });
+
+            // A phone without Ge'ez, Bengali, Georgian or Arabic letters gets them from the page (same origin, allowed
+            // by the content security policy), so a message never shows as empty boxes.
+            foreach (var (family, sample) in new[] { ("Noto Sans Ethiopic", "ሰላም"), ("Noto Sans Bengali", "নমস্কার"), ("Noto Sans Georgian", "გამარჯობა"), ("Noto Sans Arabic", "سلام") })
+            {
+                var loaded = await page.EvaluateAsync<int>(
+                    "async ([family, sample]) => (await document.fonts.load('16px \"' + family + '\"', sample)).filter(f => f.status === 'loaded').length",
+                    new[] { family, sample });
+                Assert.True(loaded > 0, $"{family} did not load. The page's journal:\n" + JournalOf(page));
+            }
+
+            var bubbleFont = await Bubble(page, "echo 2: ሰላም").EvaluateAsync<string>("e => getComputedStyle(e).fontFamily");
+            Assert.Contains("Noto Sans Ethiopic", bubbleFont, StringComparison.Ordinal);
+            Assert.Contains(JournalOf(page).Split('\n'), l => l.Contains("< 200 /lib/noto-fonts-5.3.0/noto-sans-ethiopic-ethiopic-400-normal.woff2", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await browser.CloseAsync();
+            playwright.Dispose();
+        }
+    }
+
+    [RequiresChromiumFact]
     public async Task Suggested_action_is_clicked_and_an_arabic_conversation_turns_the_page_right_to_left()
     {
         using var bot = LiveBot.Start(new EchoEngine());

@@ -49,7 +49,7 @@ public sealed class IntakePipelineTranscriptTests
         t.Send("yes");
         t.Send("2");
         t.Send("Belgium").Says("q.status");
-        t.Send("I want to end my life").Says("safeguarding.message", ("emergency", "112"), ("contacts", $"{t.S("contact.be.return")}: 0800 32 745\n{t.S("contact.be.suicide")}: 0800 32 123\n"));
+        t.Send("I want to end my life").Says("safeguarding.message", ("emergency", "112"), ("contacts", $"{t.S("contact.be.suicide")}: 0800 32 123\n"));
         Assert.Equal(1, t.Cases(urgency: 2));
 
         // Stop works while waiting for a counsellor; writing again finds the person still in the queue.
@@ -95,20 +95,24 @@ public sealed class IntakePipelineTranscriptTests
     }
 
     [Fact]
-    public void Arabic_cyprus_dont_know_gives_an_unclear_outcome()
+    public void Arabic_germany_dont_know_gives_an_unclear_outcome()
     {
         using var t = new PipelineTranscript("ar", "ar");
         t.Send("السلام عليكم").Says("lang.prompt");
         t.Send("العربية").Says("consent.short");
         t.Send("نعم").Says("menu.prompt");
         t.Send("٢").Says("q.host_country");
-        t.Send("قبرص").Says("q.status");
+        t.Send("ألمانيا").Says("q.status");
         t.Send("لا أعرف").Says("q.destination");
-        t.Send("١");
-        t.Send("لا أعرف");
+        t.Send("١").Says("q.eu_national");
+        t.Send("لا").Says("q.means");
+        t.Send("لا أعرف").Says("q.prison");
+        t.Send("لا").Says("q.household_size");
+        t.Send("٢").Says("q.departure_deadline");
+        t.Send("لا أعرف").Says("q.health");
         t.Send("لا");
         t.Send("لا");
-        t.Send("لا").Says("outcome.unclear", ("programme", t.S("programme.cy.name")));
+        t.Send("لا").Says("outcome.unclear", ("programme", t.S("programme.de.name")));
     }
 
     [Fact]
