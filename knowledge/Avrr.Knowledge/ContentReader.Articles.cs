@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using YamlDotNet.RepresentationModel;
 
 namespace Avrr.Knowledge;

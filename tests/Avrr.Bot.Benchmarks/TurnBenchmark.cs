@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Avrr.Bot.Activities;
 using Avrr.Bot.Hosting;
-using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;
 using Avrr.Bot.Turns;
 using Avrr.Dialogs;

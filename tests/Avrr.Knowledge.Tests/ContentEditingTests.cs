@@ -1,5 +1,3 @@
-using Avrr.Knowledge;
-
 namespace Avrr.Knowledge.Tests;
 
 /// <summary>The edits the admin tools make keep files valid, linked to their source and readable in git.</summary>

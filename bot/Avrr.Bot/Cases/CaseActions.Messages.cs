@@ -1,11 +1,5 @@
-using System.Text.Json;
-using Avrr.Bot.Channels.Telegram;
 using Avrr.Bot.Channels.WhatsApp;
 using Avrr.Bot.Persistence;
-using Avrr.Bot.Turns;
-using Avrr.Dialogs;
-using Avrr.Knowledge;
-using Microsoft.Extensions.Options;
 
 namespace Avrr.Bot.Cases;
 

@@ -1,9 +1,5 @@
 using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
 using Avrr.Bot.Activities;
-using Avrr.Bot.Channels;
-using Avrr.Bot.Channels.WhatsApp;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Tests.Infrastructure;
 using Avrr.Channels.Fakes.WhatsApp;

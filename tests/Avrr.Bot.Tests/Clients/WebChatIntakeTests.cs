@@ -1,7 +1,6 @@
 using Avrr.Bot.Tests.Infrastructure;
 using Avrr.Dialogs.Intake;
 using Avrr.Knowledge;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Avrr.Bot.Tests.Clients;

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Avrr.Bot.Tests.Infrastructure;
-using FsCheck;
 using FsCheck.Fluent;
 
 namespace Avrr.Bot.Tests.DirectLine;

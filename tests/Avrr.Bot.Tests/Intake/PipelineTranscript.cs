@@ -1,7 +1,5 @@
-using Avrr.Bot.Activities;
 using Avrr.Bot.Tests.Infrastructure;
 using Avrr.Bot.Turns;
-using Avrr.Dialogs;
 using Avrr.Knowledge;
 using Microsoft.Extensions.DependencyInjection;
 

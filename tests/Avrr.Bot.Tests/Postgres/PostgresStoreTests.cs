@@ -1,9 +1,6 @@
-using System.Text.Json.Nodes;
-using Avrr.Bot.Activities;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Tests.Infrastructure;
 using Avrr.Bot.Turns;
-using Avrr.Dialogs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

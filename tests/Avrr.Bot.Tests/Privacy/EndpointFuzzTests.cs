@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
 using Avrr.Bot.Tests.Infrastructure;
-using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Webhook = Avrr.Channels.Fakes.WhatsApp.WhatsAppWebhook;

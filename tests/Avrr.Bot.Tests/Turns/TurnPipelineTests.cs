@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Avrr.Bot.Activities;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Tests.Infrastructure;
 using Avrr.Bot.Turns;
