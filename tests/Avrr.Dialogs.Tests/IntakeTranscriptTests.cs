@@ -158,6 +158,28 @@ public sealed class IntakeTranscriptTests
     }
 
     [Fact]
+    public void A_medical_emergency_is_given_the_emergency_number_without_the_other_lines()
+    {
+        var t = AcceptedInEnglish();
+        t.Send("2");
+        t.Send("Netherlands").Says("q.status");
+        t.Send("my waters broke").Says("safeguarding.message", ("emergency", "112"), ("contacts", ""));
+        Assert.DoesNotContain("0800 2000", t.Text, StringComparison.Ordinal);
+        Assert.Equal(HandoffUrgency.Urgent, Assert.Single(t.Signals.OfType<HandoffRequested>()).Urgency);
+    }
+
+    [Fact]
+    public void A_person_afraid_of_harm_on_return_is_given_the_programme_office_and_an_urgent_counsellor()
+    {
+        var t = AcceptedInEnglish();
+        t.Send("2");
+        t.Send("Netherlands").Says("q.status");
+        t.Send("they will kill me if i go back").Says("safeguarding.message", ("emergency", "112"), ("contacts", $"{t.S("contact.nl.return")}: 088 746 44 66\n"));
+        using var summary = System.Text.Json.JsonDocument.Parse(Assert.Single(t.Signals.OfType<HandoffRequested>()).CaseSummaryJson);
+        Assert.Equal("FearOfReturn", Assert.Single(summary.RootElement.GetProperty("flags").EnumerateArray()).GetProperty("category").GetString());
+    }
+
+    [Fact]
     public void A_disclosure_answered_in_the_questionnaire_also_raises_an_urgent_handoff()
     {
         var t = AcceptedInEnglish();

@@ -98,10 +98,9 @@ internal static class Interruptions
         var country = state.Programme is { } programme ? turn.Knowledge.FindProgramme(programme)?.HostCountry : null;
         var contacts = country is null ? [] : turn.Knowledge.Contacts(country);
         var emergency = contacts.FirstOrDefault(c => c.Kind == ContactKind.Emergency)?.Reach ?? turn.T("safeguarding.generic_emergency");
-        // The lines for what was disclosed, not every line the country has: a short message is read on a small screen.
-        var relevant = contacts.Where(c => RelevantContacts(category).Contains(c.Kind)).ToList();
-        var others = (relevant.Count > 0 ? relevant : contacts.Where(c => c.Kind != ContactKind.Emergency))
-            .Select(c => $"{turn.T(c.NameKey)}: {c.Reach}").ToList();
+        // The lines for what was disclosed, not every line the country has: a short message is read on a small screen,
+        // and in a medical emergency the emergency number is the one line that matters.
+        var others = contacts.Where(c => RelevantContacts(category).Contains(c.Kind)).Select(c => $"{turn.T(c.NameKey)}: {c.Reach}").ToList();
         turn.Say("safeguarding.message", ("emergency", emergency), ("contacts", others.Count == 0 ? "" : string.Join("\n", others) + "\n"));
         var name = category.ToString();
         if (!state.Flags.Contains(name))
