@@ -25,7 +25,7 @@ public sealed class ConsentTests
         var firstVersion = System.Text.Json.JsonDocument.Parse(t.State!).RootElement.GetProperty("c").GetProperty("v").GetString();
 
         // A new notice: English changed, translations made stale would fail validation, so only English is offered here.
-        files["content.yaml"] = files["content.yaml"].Replace("2026.11.1", "2026.12.1", StringComparison.Ordinal);
+        files["content.yaml"] = files["content.yaml"].Replace("2026.12.1", "2026.12.2", StringComparison.Ordinal);
         files["strings/en.yaml"] = files["strings/en.yaml"].Replace("days at most, and you can delete them", "days at most and never shared, and you can delete them", StringComparison.Ordinal);
         foreach (var translation in files.Keys.Where(k => k.StartsWith("strings/", StringComparison.Ordinal) && k != "strings/en.yaml").ToList())
         {

@@ -12,7 +12,7 @@ public sealed class ContentVersionTests
         {
             var files = KnowledgeLoader.ReadDirectory(Transcript.ContentPath()).ToDictionary();
             Old = KnowledgeLoader.Load(files).Snapshot!;
-            files["content.yaml"] = files["content.yaml"].Replace("2026.11.1", "2026.11.2", StringComparison.Ordinal);
+            files["content.yaml"] = files["content.yaml"].Replace("2026.12.1", "2026.12.2", StringComparison.Ordinal);
             files["strings/fr.yaml"] = files["strings/fr.yaml"].Replace("Que voulez-vous faire ?", "Comment puis-je vous aider ?", StringComparison.Ordinal);
             var (snapshot, diagnostics) = KnowledgeLoader.Load(files);
             New = snapshot ?? throw new InvalidOperationException(string.Join('\n', diagnostics));

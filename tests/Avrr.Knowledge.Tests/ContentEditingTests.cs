@@ -54,10 +54,10 @@ public sealed class ContentEditingTests
     [Fact]
     public void A_version_label_names_a_revision_of_the_same_manifest_version()
     {
-        var (snapshot, _) = KnowledgeLoader.Load(Shipped(), "2026.11.1-r7");
+        var (snapshot, _) = KnowledgeLoader.Load(Shipped(), "2026.12.1-r7");
 
-        Assert.Equal("2026.11.1-r7", snapshot!.Version);
-        Assert.Equal("2026.11.1", KnowledgeLoader.ManifestVersion(Shipped()));
+        Assert.Equal("2026.12.1-r7", snapshot!.Version);
+        Assert.Equal("2026.12.1", KnowledgeLoader.ManifestVersion(Shipped()));
     }
 
     [Fact]

@@ -29,8 +29,8 @@ public sealed class KnowledgeWorkflowTests : IDisposable
         var versions = await Store.VersionsAsync(CancellationToken.None);
 
         var version = Assert.Single(versions);
-        Assert.Equal("2026.11.1", version.Label);
-        Assert.Equal("2026.11.1", Knowledge.Current.Version);
+        Assert.Equal("2026.12.1", version.Label);
+        Assert.Equal("2026.12.1", Knowledge.Current.Version);
         Assert.Equal(KnowledgeStartup.SystemActor, version.CreatedBy);
     }
 
@@ -51,7 +51,7 @@ public sealed class KnowledgeWorkflowTests : IDisposable
         var published = await Store.PublishAsync(draft, Admin, "reworded", CancellationToken.None);
 
         Assert.NotNull(published);
-        Assert.Equal("2026.11.1-r2", published.Label);
+        Assert.Equal("2026.12.1-r2", published.Label);
         Assert.Equal(body, ArabicStages(Knowledge.Current));
         Assert.Equal(ArabicStages(before), ArabicStages(Knowledge.Find(before.Version)!));
         Assert.Equal(source.BodyMarkdown, Knowledge.Current.FindArticle("stages", "en")!.BodyMarkdown);
@@ -176,7 +176,7 @@ public sealed class KnowledgeWorkflowTests : IDisposable
     {
         using var other = new BotFactory(_factory.DataDirectory).With("Knowledge:RefreshSeconds", "1");
         var otherKnowledge = other.Services.GetRequiredService<IKnowledgeSource>();
-        Assert.Equal("2026.11.1", otherKnowledge.Current.Version);
+        Assert.Equal("2026.12.1", otherKnowledge.Current.Version);
 
         var draft = await Store.CreateDraftAsync("Turkish", Admin, CancellationToken.None);
         await Store.SetStringAsync(draft, "tr", "menu.prompt", "Şimdi ne yapmak istersiniz?", true, Admin, CancellationToken.None);
@@ -198,14 +198,14 @@ public sealed class KnowledgeWorkflowTests : IDisposable
         CopyDirectory(Path.Combine(AppContext.BaseDirectory, "knowledge", "content"), content);
         using (var first = new BotFactory(_factory.DataDirectory).With("Knowledge:ContentPath", content))
         {
-            Assert.Equal("2026.11.1", first.Services.GetRequiredService<IKnowledgeSource>().Current.Version);
+            Assert.Equal("2026.12.1", first.Services.GetRequiredService<IKnowledgeSource>().Current.Version);
         }
 
         Edit(content, "programmes/cy.yaml", "last_verified: 2026-11-01", "last_verified: 2026-11-21");
         using (var second = new BotFactory(_factory.DataDirectory).With("Knowledge:ContentPath", content))
         {
             var store = second.Services.GetRequiredService<KnowledgeStore>();
-            Assert.Equal("2026.11.1-r2", second.Services.GetRequiredService<IKnowledgeSource>().Current.Version);
+            Assert.Equal("2026.12.1-r2", second.Services.GetRequiredService<IKnowledgeSource>().Current.Version);
             var draft = await store.CreateDraftAsync("Admin change", Admin, CancellationToken.None);
             await store.SetStringAsync(draft, "es", "menu.prompt", "¿Qué quiere hacer ahora?", true, Admin, CancellationToken.None);
             await store.PublishAsync(draft, Admin, null, CancellationToken.None);

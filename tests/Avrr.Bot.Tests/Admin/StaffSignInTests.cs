@@ -65,7 +65,7 @@ public sealed partial class StaffSignInTests : IDisposable
         await SignInAsync(admin, "admin@example.org", StaffAccounts.Password);
         var overview = await admin.GetAsync(new Uri("/admin", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, overview.StatusCode);
-        Assert.Contains("2026.11.1", await overview.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("2026.12.1", await overview.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.True(overview.Headers.CacheControl?.NoStore);
         Assert.Contains("script-src 'self'", overview.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         var export = await admin.GetAsync(new Uri("/admin/versions/1/export", UriKind.Relative));
