@@ -5,6 +5,13 @@ namespace Avrr.Bot.Benchmarks;
 
 internal sealed record BenchmarkOptions(int Blocks, int TurnsPerBlock, int WarmupTurns, int Conversations, SqliteSynchronous Synchronous)
 {
+    /// <summary>The HTTP-level run: signed WhatsApp webhooks, how many, from how many contacts, how many in flight.</summary>
+    public int HttpMessages { get; init; } = 2000;
+
+    public int HttpContacts { get; init; } = 400;
+
+    public int HttpConcurrency { get; init; } = 32;
+
     public static BenchmarkOptions Parse(string[] args)
     {
         var blocks = 8;
@@ -12,6 +19,7 @@ internal sealed record BenchmarkOptions(int Blocks, int TurnsPerBlock, int Warmu
         var warmup = 3000;
         var conversations = 1000;
         var synchronous = SqliteSynchronous.Full;
+        int httpMessages = 2000, httpContacts = 400, httpConcurrency = 32;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             var value = args[i + 1];
@@ -22,10 +30,18 @@ internal sealed record BenchmarkOptions(int Blocks, int TurnsPerBlock, int Warmu
                 case "--warmup": warmup = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--conversations": conversations = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--synchronous": synchronous = Enum.Parse<SqliteSynchronous>(value, ignoreCase: true); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}; use --blocks, --turns, --warmup, --conversations, --synchronous Normal|Full.");
+                case "--http-messages": httpMessages = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--http-contacts": httpContacts = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--http-concurrency": httpConcurrency = int.Parse(value, CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown option {args[i]}; use --blocks, --turns, --warmup, --conversations, --synchronous Normal|Full, --http-messages, --http-contacts, --http-concurrency.");
             }
         }
 
-        return new BenchmarkOptions(blocks, turns, warmup, conversations, synchronous);
+        return new BenchmarkOptions(blocks, turns, warmup, conversations, synchronous)
+        {
+            HttpMessages = httpMessages,
+            HttpContacts = httpContacts,
+            HttpConcurrency = httpConcurrency,
+        };
     }
 }

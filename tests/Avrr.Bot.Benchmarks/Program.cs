@@ -1,8 +1,21 @@
 using Avrr.Bot.Benchmarks;
 
 // One process, one run: the product's full durable turn against the raw ADO.NET floor, interleaved so machine noise
-// hits both alike. The last line is one JSON object for machines (docs/benchmarks.md).
+// hits both alike, then the real host over loopback under a webhook surge. The last line is one JSON object for
+// machines (docs/benchmarks.md).
 var options = BenchmarkOptions.Parse(args);
 var result = await TurnBenchmark.RunAsync(options);
+var directory = Path.Combine(Path.GetTempPath(), "avrr-bench", Guid.NewGuid().ToString("N"));
+Directory.CreateDirectory(directory);
+try
+{
+    result = result with { Http = await HttpLoadBenchmark.RunAsync(options, directory) };
+}
+finally
+{
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    Directory.Delete(directory, recursive: true);
+}
+
 Console.WriteLine(result.ToJson());
 return result.TargetMet ? 0 : 1;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Avrr.Bot.Activities;
 using Avrr.Bot.Hosting;
 using Avrr.Bot.Privacy;
+using Avrr.Bot.Translation;
 using Avrr.Bot.Turns;
 using Avrr.Dialogs;
 using Microsoft.AspNetCore.Builder;
@@ -43,6 +44,7 @@ internal static class TurnBenchmark
         builder.AddPrivacy();
         builder.AddTurnPipeline();
         builder.AddConversationEngine();
+        builder.AddTranslation();
         await using var app = builder.Build();
         await app.MigrateStorageAsync();
         var pipeline = app.Services.GetRequiredService<TurnPipeline>();
@@ -148,6 +150,9 @@ internal sealed record BenchmarkResult(Samples Product, Samples Baseline, Sample
 
     public bool TargetMet => Ratio >= RatioTarget && Product.Percentile(0.99) < P99TargetMs;
 
+    /// <summary>The real host under a webhook surge (HttpLoadBenchmark), when it ran.</summary>
+    public HttpLoadResult? Http { get; init; }
+
     public string ToJson()
     {
         static double R(double value) => Math.Round(value, 4);
@@ -159,7 +164,12 @@ internal sealed record BenchmarkResult(Samples Product, Samples Baseline, Sample
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio {Ratio:F3} (target ≥ {RatioTarget}), product p99 {Product.Percentile(0.99):F3} ms (target < {P99TargetMs} ms): {(TargetMet ? "met" : "NOT met")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"encryption: {EncryptionMicros:F1} µs and {Encryption.BytesPerTurn:F0} B per turn ({Work.ActivitiesPerTurn} activities of {Work.ActivityBytes} B, state of {Work.StateBytes} B), {EncryptionShare:P1} of the product turn"));
-        return JsonSerializer.Serialize(new Dictionary<string, object>
+        if (Http is { } http)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"webhooks: {http.Messages} signed WhatsApp messages, {Options.HttpContacts} contacts, {Options.HttpConcurrency} in flight: acknowledged at {http.AckPerSecond:F0}/s (p50 {http.AckP50Ms:F1} ms, p99 {http.AckP99Ms:F1} ms, {http.Failures} not 200), answered end to end at {http.EndToEndPerSecond:F0}/s ({http.Answered} answered)"));
+        }
+
+        var json = new Dictionary<string, object>
         {
             ["productTurnsPerSecond"] = R(Product.TurnsPerSecond),
             ["baselineTurnsPerSecond"] = R(Baseline.TurnsPerSecond),
@@ -179,6 +189,18 @@ internal sealed record BenchmarkResult(Samples Product, Samples Baseline, Sample
             ["turns"] = Options.Blocks * Options.TurnsPerBlock,
             ["engine"] = Engine,
             ["targetMet"] = TargetMet,
-        });
+        };
+        if (Http is { } measured)
+        {
+            json["webhookAckPerSecond"] = R(measured.AckPerSecond);
+            json["webhookAckP50Ms"] = R(measured.AckP50Ms);
+            json["webhookAckP99Ms"] = R(measured.AckP99Ms);
+            json["webhookFailures"] = measured.Failures;
+            json["endToEndMessagesPerSecond"] = R(measured.EndToEndPerSecond);
+            json["answeredMessages"] = measured.Answered;
+            json["webhookMessages"] = measured.Messages;
+        }
+
+        return JsonSerializer.Serialize(json);
     }
 }
