@@ -10,6 +10,7 @@ Directory.CreateDirectory(directory);
 try
 {
     result = result with { Http = await HttpLoadBenchmark.RunAsync(options, directory) };
+    result = result with { ColdStart = await ColdStartBenchmark.RunAsync(directory) };
 }
 finally
 {

@@ -88,7 +88,57 @@ internal static class TurnBenchmark
             await MeasureAsync(crypto, options.TurnsPerBlock, () => { encryption.Turn(); return Task.CompletedTask; });
         }
 
-        return new BenchmarkResult(product, floor, crypto, encryption, options, engineName);
+        // Many people at once: 50 conversations, each taking its turns in order, all in flight together. Without group
+        // commit every turn still pays its own commit, so this shows what sharing commits could gain.
+        var concurrent = await MeasureConcurrentAsync(pipeline, ConcurrentConversations, options.TurnsPerBlock * 2);
+
+        // What an active conversation keeps in memory: the managed heap after one more turn in each of 5,000 fresh
+        // conversations, against before them.
+        var bytesPerConversation = await MeasureRetainedAsync(pipeline, 5000);
+        return new BenchmarkResult(product, floor, crypto, encryption, options, engineName)
+        {
+            ConcurrentTurnsPerSecond = concurrent,
+            RetainedBytesPerConversation = bytesPerConversation,
+        };
+    }
+
+    private const int ConcurrentConversations = 50;
+
+    private static Task<TurnOutcome> TurnAsync(TurnPipeline pipeline, string conversation, long n) =>
+        pipeline.ProcessAsync(
+            new InboundMessage("bench", "q" + n.ToString(CultureInfo.InvariantCulture), conversation,
+                new Activity { Type = ActivityTypes.Message, Text = (n % 3) switch { 0 => "1", 1 => "menu", _ => "hello" }, From = new ChannelAccount { Id = "u", Role = RoleTypes.User }, Locale = "en-US" },
+                ChannelCapabilities.WebChat, DeliveryMode.Pull),
+            CancellationToken.None);
+
+    private static async Task<double> MeasureConcurrentAsync(TurnPipeline pipeline, int conversations, int turns)
+    {
+        long counter = 0;
+        var perConversation = turns / conversations;
+        var start = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, conversations).Select(c => Task.Run(async () =>
+        {
+            for (var i = 0; i < perConversation; i++)
+            {
+                await TurnAsync(pipeline, "m" + c.ToString(CultureInfo.InvariantCulture), Interlocked.Increment(ref counter));
+            }
+        })));
+        return perConversation * conversations / Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    private static async Task<double> MeasureRetainedAsync(TurnPipeline pipeline, int conversations)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        for (var c = 0; c < conversations; c++)
+        {
+            await TurnAsync(pipeline, "r" + c.ToString(CultureInfo.InvariantCulture), 10_000_000 + c);
+        }
+
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        return Math.Max(0, after - before) / (double)conversations;
     }
 
     private static async Task MeasureAsync(Samples samples, int turns, Func<Task> turn)
@@ -150,6 +200,15 @@ internal sealed record BenchmarkResult(Samples Product, Samples Baseline, Sample
 
     public bool TargetMet => Ratio >= RatioTarget && Product.Percentile(0.99) < P99TargetMs;
 
+    /// <summary>Turns per second with 50 conversations in flight at once, each in order.</summary>
+    public double ConcurrentTurnsPerSecond { get; init; }
+
+    /// <summary>Managed memory still held per conversation after it took a turn (caches, locks), averaged over 5,000.</summary>
+    public double RetainedBytesPerConversation { get; init; }
+
+    /// <summary>The host started as its own process (ColdStartBenchmark), when it ran.</summary>
+    public ColdStartResult? ColdStart { get; init; }
+
     /// <summary>The real host under a webhook surge (HttpLoadBenchmark), when it ran.</summary>
     public HttpLoadResult? Http { get; init; }
 
@@ -164,9 +223,15 @@ internal sealed record BenchmarkResult(Samples Product, Samples Baseline, Sample
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio {Ratio:F3} (target ≥ {RatioTarget}), product p99 {Product.Percentile(0.99):F3} ms (target < {P99TargetMs} ms): {(TargetMet ? "met" : "NOT met")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"encryption: {EncryptionMicros:F1} µs and {Encryption.BytesPerTurn:F0} B per turn ({Work.ActivitiesPerTurn} activities of {Work.ActivityBytes} B, state of {Work.StateBytes} B), {EncryptionShare:P1} of the product turn"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"50 conversations at once: {ConcurrentTurnsPerSecond:F0} turns/s ({ConcurrentTurnsPerSecond / Baseline.TurnsPerSecond:F2}× the single-transaction floor); {RetainedBytesPerConversation:F0} B kept in memory per conversation"));
         if (Http is { } http)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"webhooks: {http.Messages} signed WhatsApp messages, {Options.HttpContacts} contacts, {Options.HttpConcurrency} in flight: acknowledged at {http.AckPerSecond:F0}/s (p50 {http.AckP50Ms:F1} ms, p99 {http.AckP99Ms:F1} ms, {http.Failures} not 200), answered end to end at {http.EndToEndPerSecond:F0}/s ({http.Answered} answered)"));
+        }
+
+        if (ColdStart is { } cold)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"start to first answered turn: {cold.FirstStartMs:F0} ms on an empty database, {cold.RestartMs:F0} ms on an existing one; idle RSS {cold.IdleRssBytes / 1048576.0:F0} MB"));
         }
 
         var json = new Dictionary<string, object>
@@ -189,6 +254,9 @@ internal sealed record BenchmarkResult(Samples Product, Samples Baseline, Sample
             ["turns"] = Options.Blocks * Options.TurnsPerBlock,
             ["engine"] = Engine,
             ["targetMet"] = TargetMet,
+            ["concurrentTurnsPerSecond"] = R(ConcurrentTurnsPerSecond),
+            ["concurrentToBaselineRatio"] = R(ConcurrentTurnsPerSecond / Baseline.TurnsPerSecond),
+            ["bytesPerActiveConversation"] = R(RetainedBytesPerConversation),
         };
         if (Http is { } measured)
         {
@@ -199,6 +267,13 @@ internal sealed record BenchmarkResult(Samples Product, Samples Baseline, Sample
             json["endToEndMessagesPerSecond"] = R(measured.EndToEndPerSecond);
             json["answeredMessages"] = measured.Answered;
             json["webhookMessages"] = measured.Messages;
+        }
+
+        if (ColdStart is { } start)
+        {
+            json["coldStartFirstRunMs"] = R(start.FirstStartMs);
+            json["coldStartMs"] = R(start.RestartMs);
+            json["idleRssMegabytes"] = R(start.IdleRssBytes / 1048576.0);
         }
 
         return JsonSerializer.Serialize(json);

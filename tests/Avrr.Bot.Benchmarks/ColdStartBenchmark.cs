@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Avrr.Channels.Fakes.WhatsApp;
+
+namespace Avrr.Bot.Benchmarks;
+
+/// <summary>
+/// The host as an operator starts it: its own process (<c>dotnet Avrr.Bot.dll</c>), timed from launch to the first
+/// reply to a WhatsApp message, on an empty database (migrations and publishing the shipped content included) and
+/// again on the database the first start left; then its resident memory once idle.
+/// </summary>
+internal static class ColdStartBenchmark
+{
+    private const string AccessToken = "cold-access-token";
+    private const string PhoneNumberId = "100000000000002";
+    private const string AppSecret = "cold-app-secret";
+
+    public static async Task<ColdStartResult> RunAsync(string directory)
+    {
+        await using var graph = await WhatsAppFake.StartAsync(AccessToken, PhoneNumberId);
+        var first = await StartAndAnswerAsync(graph, directory, "4915000000001", measureIdle: false);
+        var again = await StartAndAnswerAsync(graph, directory, "4915000000002", measureIdle: true);
+        return new ColdStartResult(first.Elapsed.TotalMilliseconds, again.Elapsed.TotalMilliseconds, again.IdleRssBytes);
+    }
+
+    private static async Task<(TimeSpan Elapsed, long IdleRssBytes)> StartAndAnswerAsync(WhatsAppFake graph, string directory, string waId, bool measureIdle)
+    {
+        var port = FreePort();
+        var host = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Avrr.Bot.dll"), "--urls", $"http://127.0.0.1:{port}"])
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        host.Environment["ConnectionStrings__Avrr"] = $"Data Source={Path.Combine(directory, "cold.db")}";
+        host.Environment["Channels__WhatsApp__AccessToken"] = AccessToken;
+        host.Environment["Channels__WhatsApp__PhoneNumberId"] = PhoneNumberId;
+        host.Environment["Channels__WhatsApp__AppSecret"] = AppSecret;
+        host.Environment["Channels__WhatsApp__VerifyToken"] = "cold-verify";
+        host.Environment["Channels__WhatsApp__GraphApiBaseUrl"] = graph.GraphBaseUrl;
+        host.Environment["Logging__LogLevel__Default"] = "Warning";
+
+        var sentBefore = graph.Sent.Count;
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(host) ?? throw new InvalidOperationException("dotnet did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+            var body = WhatsAppWebhook.TextMessage(PhoneNumberId, waId, $"wamid.cold.{Guid.NewGuid():N}", "hello", DateTimeOffset.UtcNow);
+            graph.UserMessaged(waId, DateTimeOffset.UtcNow);
+            var acknowledged = false;
+            while (!acknowledged && clock.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
+            {
+                try
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, "/channels/whatsapp") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                    request.Headers.Add(WhatsAppWebhook.SignatureHeader, WhatsAppWebhook.Sign(body, AppSecret));
+                    using var response = await http.SendAsync(request);
+                    acknowledged = response.StatusCode == HttpStatusCode.OK;
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+
+                if (!acknowledged)
+                {
+                    await Task.Delay(10);
+                }
+            }
+
+            while (graph.Sent.Count == sentBefore && clock.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
+            {
+                await Task.Delay(2);
+            }
+
+            var elapsed = clock.Elapsed;
+            if (graph.Sent.Count == sentBefore)
+            {
+                throw new InvalidOperationException($"The host did not answer within 60 s (exited: {process.HasExited}).");
+            }
+
+            long rss = 0;
+            if (measureIdle)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(3));
+                process.Refresh();
+                rss = process.WorkingSet64;
+            }
+
+            return (elapsed, rss);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+internal sealed record ColdStartResult(double FirstStartMs, double RestartMs, long IdleRssBytes);
