@@ -12,6 +12,9 @@ internal sealed record BenchmarkOptions(int Blocks, int TurnsPerBlock, int Warmu
 
     public int HttpConcurrency { get; init; } = 32;
 
+    /// <summary>How many stored conversations the scale block grows the store to (0 skips it).</summary>
+    public long StoredConversations { get; init; } = 1_000_000;
+
     public static BenchmarkOptions Parse(string[] args)
     {
         var blocks = 8;
@@ -20,6 +23,7 @@ internal sealed record BenchmarkOptions(int Blocks, int TurnsPerBlock, int Warmu
         var conversations = 1000;
         var synchronous = SqliteSynchronous.Full;
         int httpMessages = 2000, httpContacts = 400, httpConcurrency = 32;
+        long stored = 1_000_000;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             var value = args[i + 1];
@@ -33,7 +37,8 @@ internal sealed record BenchmarkOptions(int Blocks, int TurnsPerBlock, int Warmu
                 case "--http-messages": httpMessages = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--http-contacts": httpContacts = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--http-concurrency": httpConcurrency = int.Parse(value, CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}; use --blocks, --turns, --warmup, --conversations, --synchronous Normal|Full, --http-messages, --http-contacts, --http-concurrency.");
+                case "--stored-conversations": stored = long.Parse(value, CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown option {args[i]}; use --blocks, --turns, --warmup, --conversations, --synchronous Normal|Full, --http-messages, --http-contacts, --http-concurrency, --stored-conversations.");
             }
         }
 
@@ -42,6 +47,7 @@ internal sealed record BenchmarkOptions(int Blocks, int TurnsPerBlock, int Warmu
             HttpMessages = httpMessages,
             HttpContacts = httpContacts,
             HttpConcurrency = httpConcurrency,
+            StoredConversations = stored,
         };
     }
 }

@@ -95,10 +95,29 @@ internal static class TurnBenchmark
         // What an active conversation keeps in memory: the managed heap after one more turn in each of 5,000 fresh
         // conversations, against before them.
         var bytesPerConversation = await MeasureRetainedAsync(pipeline, 5000);
+
+        // The same turns over the same 1,000 conversations, before and after the store holds a million of them.
+        var small = new Samples(options.TurnsPerBlock);
+        await MeasureAsync(small, options.TurnsPerBlock, ProductTurn);
+        var stored = options.StoredConversations > 0 ? ScaleWork.GrowTo(Path.Combine(directory, "product.db"), options.StoredConversations) : 0;
+        var large = new Samples(options.TurnsPerBlock);
+        if (stored > 0)
+        {
+            for (var i = 0; i < options.WarmupTurns; i++)
+            {
+                await ProductTurn();
+            }
+
+            await MeasureAsync(large, options.TurnsPerBlock, ProductTurn);
+        }
+
         return new BenchmarkResult(product, floor, crypto, encryption, options, engineName)
         {
             ConcurrentTurnsPerSecond = concurrent,
             RetainedBytesPerConversation = bytesPerConversation,
+            StoredConversations = stored,
+            TurnMsAtThousand = small.MeanMs,
+            TurnMsAtStored = stored > 0 ? large.MeanMs : double.NaN,
         };
     }
 
@@ -176,6 +195,8 @@ internal sealed class Samples(int capacity)
 
     public double TurnsPerSecond => _turns / _elapsed.TotalSeconds;
 
+    public double MeanMs => _elapsed.TotalMilliseconds / _turns;
+
     public double BytesPerTurn => (double)_allocated / _turns;
 
     public double Percentile(double p)
@@ -206,6 +227,13 @@ internal sealed record BenchmarkResult(Samples Product, Samples Baseline, Sample
     /// <summary>Managed memory still held per conversation after it took a turn (caches, locks), averaged over 5,000.</summary>
     public double RetainedBytesPerConversation { get; init; }
 
+    /// <summary>How many conversations the store held for the scale block (0 when it did not run).</summary>
+    public long StoredConversations { get; init; }
+
+    public double TurnMsAtThousand { get; init; }
+
+    public double TurnMsAtStored { get; init; }
+
     /// <summary>The host started as its own process (ColdStartBenchmark), when it ran.</summary>
     public ColdStartResult? ColdStart { get; init; }
 
@@ -227,6 +255,11 @@ internal sealed record BenchmarkResult(Samples Product, Samples Baseline, Sample
         if (Http is { } http)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"webhooks: {http.Messages} signed WhatsApp messages, {Options.HttpContacts} contacts, {Options.HttpConcurrency} in flight: acknowledged at {http.AckPerSecond:F0}/s (p50 {http.AckP50Ms:F1} ms, p99 {http.AckP99Ms:F1} ms, {http.Failures} not 200), answered end to end at {http.EndToEndPerSecond:F0}/s ({http.Answered} answered)"));
+        }
+
+        if (StoredConversations > 0)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{StoredConversations:N0} stored conversations: {TurnMsAtStored:F3} ms per turn against {TurnMsAtThousand:F3} ms at 1,000 ({TurnMsAtStored / TurnMsAtThousand:F2}×)"));
         }
 
         if (ColdStart is { } cold)
@@ -258,6 +291,13 @@ internal sealed record BenchmarkResult(Samples Product, Samples Baseline, Sample
             ["concurrentToBaselineRatio"] = R(ConcurrentTurnsPerSecond / Baseline.TurnsPerSecond),
             ["bytesPerActiveConversation"] = R(RetainedBytesPerConversation),
         };
+        if (StoredConversations > 0)
+        {
+            json["storedConversations"] = StoredConversations;
+            json["turnMsAtThousandConversations"] = R(TurnMsAtThousand);
+            json["turnMsAtStoredConversations"] = R(TurnMsAtStored);
+            json["storedConversationsTurnRatio"] = R(TurnMsAtStored / TurnMsAtThousand);
+        }
         if (Http is { } measured)
         {
             json["webhookAckPerSecond"] = R(measured.AckPerSecond);
