@@ -3,9 +3,7 @@ using Avrr.Bot.Cases;
 using Avrr.Bot.Channels;
 using Avrr.Bot.Cli;
 using Avrr.Bot.Hosting;
-using Avrr.Bot.Privacy;
 using Avrr.Bot.Staff;
-using Avrr.Bot.Translation;
 using Avrr.Bot.WebChat;
 
 if (CommandLine.TryRun(args, Console.Out, Console.Error) is { } exitCode)
@@ -17,19 +15,7 @@ if (CommandLine.TryRun(args, Console.Out, Console.Error) is { } exitCode)
 var command = UserCommands.Matches(args) || KnowledgeCommands.Matches(args) || PrivacyCommands.Matches(args);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = command ? [] : args, WebRootPath = WebRoot.Locate() });
 builder.UseWebRootFromBuild();
-builder.AddOperations();
-builder.AddEdge();
-builder.AddAvrrStorage();
-builder.AddPrivacy();
-builder.AddTurnPipeline();
-builder.AddConversationEngine();
-builder.AddDirectLine();
-builder.AddWebChat();
-builder.AddPushChannels();
-builder.AddStaffSignIn();
-builder.AddAdmin();
-builder.AddConsole();
-builder.AddTranslation();
+builder.AddAvrrHost();
 
 var app = builder.Build();
 await app.MigrateStorageAsync();

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Avrr.Channels.Fakes.WhatsApp;
 
@@ -27,7 +26,7 @@ internal static class ColdStartBenchmark
 
     private static async Task<(TimeSpan Elapsed, long IdleRssBytes)> StartAndAnswerAsync(WhatsAppFake graph, string directory, string waId, bool measureIdle)
     {
-        var port = FreePort();
+        var port = HttpLoadBenchmark.FreePort();
         var host = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Avrr.Bot.dll"), "--urls", $"http://127.0.0.1:{port}"])
         {
             WorkingDirectory = directory,
@@ -102,13 +101,6 @@ internal static class ColdStartBenchmark
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

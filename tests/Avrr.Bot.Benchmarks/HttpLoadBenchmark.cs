@@ -3,14 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Avrr.Bot.Admin;
-using Avrr.Bot.Cases;
 using Avrr.Bot.Channels;
 using Avrr.Bot.Hosting;
-using Avrr.Bot.Privacy;
-using Avrr.Bot.Staff;
-using Avrr.Bot.Translation;
-using Avrr.Bot.WebChat;
 using Avrr.Channels.Fakes.WhatsApp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -103,19 +97,7 @@ internal static class HttpLoadBenchmark
         }
 
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.AddOperations();
-        builder.AddEdge();
-        builder.AddAvrrStorage();
-        builder.AddPrivacy();
-        builder.AddTurnPipeline();
-        builder.AddConversationEngine();
-        builder.AddDirectLine();
-        builder.AddWebChat();
-        builder.AddPushChannels();
-        builder.AddStaffSignIn();
-        builder.AddAdmin();
-        builder.AddConsole();
-        builder.AddTranslation();
+        builder.AddAvrrHost();
         var app = builder.Build();
         app.UseEdge();
         app.UseRouting();
@@ -164,7 +146,8 @@ internal static class HttpLoadBenchmark
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
-    private static int FreePort()
+    /// <summary>A port nothing listens on now, on 127.0.0.1.</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
