@@ -247,7 +247,7 @@ public sealed class IntakeTranscriptTests
     public void Free_text_questions_are_answered_from_articles_with_their_source_or_offer_a_counsellor()
     {
         var t = AcceptedInEnglish();
-        t.Send("can I change my mind later?").Says("info.source", ("source", Transcript.Knowledge.Current.FindArticle("voluntariness", "en")!.Source), ("date", ReadableDate.Format(new DateOnly(2026, 11, 1), "en")));
+        t.Send("can I change my mind later?").Says("info.source", ("source", Transcript.Knowledge.Current.FindArticle("voluntariness", "en")!.Source), ("date", ReadableDate.Format(new DateOnly(2026, 12, 2), "en")));
         t.Send("zebra xylophone quantum").Says("info.not_found").Offers(t.S("menu.counsellor"));
     }
 
@@ -266,7 +266,7 @@ public sealed class IntakeTranscriptTests
 
         // Run again by the host with the translation: the answer is the curated Farsi article, never the translation.
         t.TextInSourceLanguage = "can I change my mind later?";
-        t.Send(question).Says("info.source", ("source", Transcript.Knowledge.Current.FindArticle("voluntariness", "fa")!.Source), ("date", ReadableDate.Format(new DateOnly(2026, 11, 1), "fa")));
+        t.Send(question).Says("info.source", ("source", Transcript.Knowledge.Current.FindArticle("voluntariness", "fa")!.Source), ("date", ReadableDate.Format(new DateOnly(2026, 12, 2), "fa")));
         Assert.Contains(Transcript.Knowledge.Current.FindArticle("voluntariness", "fa")!.Title, t.Text, StringComparison.Ordinal);
         Assert.Empty(t.Last.Signals);
 

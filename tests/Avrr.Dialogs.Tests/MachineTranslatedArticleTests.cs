@@ -54,7 +54,7 @@ public sealed class MachineTranslatedArticleTests : IDisposable
         t.TextInSourceLanguage = null;
         var translated = new TranslatedArticle("voluntariness", "fa", "انتخاب شما", "متن ترجمه‌شده");
         t.Engine = new ArticleAwareEngine(t.Engine, translated);
-        t.Press("article:voluntariness").Says("info.machine_translated").Says("info.source", ("source", Transcript.Knowledge.Current.FindArticle("voluntariness", "en")!.Source), ("date", ReadableDate.Format(new DateOnly(2026, 11, 1), "fa")));
+        t.Press("article:voluntariness").Says("info.machine_translated").Says("info.source", ("source", Transcript.Knowledge.Current.FindArticle("voluntariness", "en")!.Source), ("date", ReadableDate.Format(new DateOnly(2026, 12, 2), "fa")));
         Assert.Contains("متن ترجمه‌شده", t.Text, StringComparison.Ordinal);
         Assert.Empty(t.Last.Signals);
     }

@@ -41,7 +41,7 @@ public sealed class ValidatorTests
     {
         var files = Shipped();
         Edit(files, "questions.yaml", "    kind: YesNo\n    prompt: q.means", "    kind: Maybe\n    prompt: q.means");
-        Edit(files, "programmes/de.yaml", "last_verified: 2026-11-01", "last_verified: yesterday");
+        Edit(files, "programmes/de.yaml", "last_verified: 2026-12-02", "last_verified: yesterday");
         Edit(files, "programmes/cy.yaml", "summary: programme.cy.summary", "summary: programme.cy.summary\ncolour: blue");
 
         var errors = Errors(files).Select(e => e.ToString()).ToList();

@@ -159,7 +159,7 @@ public sealed class KnowledgeWorkflowTests : IDisposable
             {
                 var entry = archive.CreateEntry("repo/knowledge/content/" + path);
                 await using var writer = new StreamWriter(entry.Open(), Encoding.UTF8);
-                await writer.WriteAsync(path == "programmes/de.yaml" ? text.Replace("last_verified: 2026-11-01", "last_verified: 2026-11-20", StringComparison.Ordinal) : text);
+                await writer.WriteAsync(path == "programmes/de.yaml" ? text.Replace("last_verified: 2026-12-02", "last_verified: 2026-11-20", StringComparison.Ordinal) : text);
             }
         }
 
@@ -201,7 +201,7 @@ public sealed class KnowledgeWorkflowTests : IDisposable
             Assert.Equal("2026.12.1", first.Services.GetRequiredService<IKnowledgeSource>().Current.Version);
         }
 
-        Edit(content, "programmes/cy.yaml", "last_verified: 2026-11-01", "last_verified: 2026-11-21");
+        Edit(content, "programmes/cy.yaml", "last_verified: 2026-12-02", "last_verified: 2026-11-21");
         using (var second = new BotFactory(_factory.DataDirectory).With("Knowledge:ContentPath", content))
         {
             var store = second.Services.GetRequiredService<KnowledgeStore>();

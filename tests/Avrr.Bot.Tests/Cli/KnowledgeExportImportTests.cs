@@ -31,7 +31,7 @@ public sealed class KnowledgeExportImportTests : IDisposable
         Assert.All(shipped, f => Assert.Equal(f.Value, exported[f.Key]));
 
         var contacts = Path.Combine(folder, "contacts", "cy.yaml");
-        await File.WriteAllTextAsync(contacts, (await File.ReadAllTextAsync(contacts)).Replace("2026-11-01", "2026-11-27", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(contacts, (await File.ReadAllTextAsync(contacts)).Replace("2026-12-02", "2026-11-27", StringComparison.Ordinal));
         Assert.Equal(0, await KnowledgeCommands.RunAsync(_factory.Services, ["knowledge", "import", folder], output, error));
 
         var draft = (await _factory.Services.GetRequiredService<KnowledgeStore>().DraftsAsync(default)).Single();
