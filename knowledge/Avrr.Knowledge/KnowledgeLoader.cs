@@ -47,20 +47,21 @@ public static class KnowledgeLoader
     }
 
     /// <summary>The manifest's <c>version</c> of a content set, or null when it has none.</summary>
-    public static string? ManifestVersion(IReadOnlyDictionary<string, string> files)
-    {
-        var (model, _) = Parse(files);
-        return model.Version.Length > 0 ? model.Version : null;
-    }
+    public static string? ManifestVersion(IReadOnlyDictionary<string, string> files) =>
+        Manifest(files).Version is { Length: > 0 } version ? version : null;
 
     /// <summary>The manifest's source language (<c>en</c> when it names none).</summary>
-    public static string ManifestSourceLanguage(IReadOnlyDictionary<string, string> files) => Parse(files).Model.SourceLanguage;
+    public static string ManifestSourceLanguage(IReadOnlyDictionary<string, string> files) => Manifest(files).SourceLanguage;
 
-    /// <summary>Safeguarding coverage per declared language, for the validator's report.</summary>
-    public static IReadOnlyList<SafeguardingCoverage> SafeguardingCoverage(IReadOnlyDictionary<string, string> files)
+    /// <summary>Only content.yaml read: the other files are not needed for what the manifest says.</summary>
+    private static ContentModel Manifest(IReadOnlyDictionary<string, string> files) =>
+        Parse(files.TryGetValue("content.yaml", out var manifest) ? new Dictionary<string, string> { ["content.yaml"] = manifest } : files).Model;
+
+    /// <summary>What <c>knowledge validate</c> reports, from one parse: the diagnostics and the safeguarding coverage per declared language.</summary>
+    public static (IReadOnlyList<ContentDiagnostic> Diagnostics, IReadOnlyList<SafeguardingCoverage> Coverage) Validate(IReadOnlyDictionary<string, string> files)
     {
-        var model = Parse(files).Model;
-        return model.Languages.Select(l => ContentChecks.Coverage(model, l.Code)).ToList();
+        var (model, diagnostics) = Parse(files);
+        return (diagnostics, model.Languages.Select(l => ContentChecks.Coverage(model, l.Code)).ToList());
     }
 
     /// <summary>Every translatable entry in every declared language, with its translation state, for reviewers.</summary>

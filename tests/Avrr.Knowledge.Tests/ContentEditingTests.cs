@@ -3,7 +3,7 @@ namespace Avrr.Knowledge.Tests;
 /// <summary>The edits the admin tools make keep files valid, linked to their source and readable in git.</summary>
 public sealed class ContentEditingTests
 {
-    private static Dictionary<string, string> Shipped() => KnowledgeLoader.ReadDirectory(ShippedContent.Path).ToDictionary();
+    private static Dictionary<string, string> Shipped() => ShippedContent.Files();
 
     [Fact]
     public void Setting_a_translation_links_it_to_the_current_source_and_keeps_the_file_valid()

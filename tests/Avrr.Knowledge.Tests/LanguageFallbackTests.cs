@@ -3,7 +3,7 @@ namespace Avrr.Knowledge.Tests;
 /// <summary>Dari is its own language, read by people who also read Farsi: a missing Dari text is shown in Farsi, not English.</summary>
 public sealed class LanguageFallbackTests
 {
-    private static Dictionary<string, string> Shipped() => KnowledgeLoader.ReadDirectory(ShippedContent.Path).ToDictionary();
+    private static Dictionary<string, string> Shipped() => ShippedContent.Files();
 
     [Fact]
     public void A_text_missing_in_dari_is_shown_in_farsi_before_english()

@@ -58,7 +58,7 @@ public sealed class SafeguardingCorpusTests
     [Fact]
     public void Every_language_covers_every_category_with_phrases_and_proven_disclosures()
     {
-        var coverage = KnowledgeLoader.SafeguardingCoverage(KnowledgeLoader.ReadDirectory(ShippedContent.Path));
+        var (_, coverage) = KnowledgeLoader.Validate(KnowledgeLoader.ReadDirectory(ShippedContent.Path));
 
         foreach (var language in K.Languages)
         {

@@ -3,7 +3,7 @@ namespace Avrr.Knowledge.Tests;
 /// <summary>The linking tool marks a translation current only when its paragraphs and numbers still match the source.</summary>
 public sealed class TranslationLinkerTests
 {
-    private static Dictionary<string, string> Shipped() => KnowledgeLoader.ReadDirectory(ShippedContent.Path).ToDictionary();
+    private static Dictionary<string, string> Shipped() => ShippedContent.Files();
 
     private static string Unlinked(string text) =>
         string.Join('\n', text.Split('\n').Where(l => !l.StartsWith("translated_from:", StringComparison.Ordinal) && !l.StartsWith("status:", StringComparison.Ordinal)));

@@ -6,7 +6,7 @@ namespace Avrr.Knowledge.Tests;
 /// </summary>
 public sealed class ValidatorPolicyTests
 {
-    private static Dictionary<string, string> Shipped() => KnowledgeLoader.ReadDirectory(ShippedContent.Path).ToDictionary();
+    private static Dictionary<string, string> Shipped() => ShippedContent.Files();
 
     private static List<ContentDiagnostic> Errors(Dictionary<string, string> files)
     {
@@ -15,17 +15,12 @@ public sealed class ValidatorPolicyTests
         return diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
     }
 
-    private static void Edit(Dictionary<string, string> files, string file, string from, string to)
-    {
-        Assert.Contains(from, files[file], StringComparison.Ordinal);
-        files[file] = files[file].Replace(from, to, StringComparison.Ordinal);
-    }
 
     [Fact]
     public void A_source_that_is_a_local_file_path_is_refused_with_what_to_do_instead()
     {
         var files = Shipped();
-        Edit(files, "programmes/de.yaml", "    source: reag-garp\n", "    source: seeds/000_35c7448b8c26979f.txt\n");
+        ShippedContent.Edit(files, "programmes/de.yaml", "    source: reag-garp\n", "    source: seeds/000_35c7448b8c26979f.txt\n");
 
         var error = Errors(files).First(e => e.File == "programmes/de.yaml");
 
@@ -37,7 +32,7 @@ public sealed class ValidatorPolicyTests
     public void A_source_id_that_sources_yaml_does_not_list_is_refused()
     {
         var files = Shipped();
-        Edit(files, "articles/en/stages.md", "source: iom-avrr-eu", "source: [iom-avrr-eu, iom-somewhere]");
+        ShippedContent.Edit(files, "articles/en/stages.md", "source: iom-avrr-eu", "source: [iom-avrr-eu, iom-somewhere]");
 
         Assert.Contains(Errors(files), e => e.File == "articles/en/stages.md" && e.Message.Contains("source 'iom-somewhere' is not an id in sources.yaml", StringComparison.Ordinal));
     }
@@ -46,8 +41,8 @@ public sealed class ValidatorPolicyTests
     public void A_source_entry_must_have_a_readable_title_and_a_public_address()
     {
         var files = Shipped();
-        Edit(files, "sources.yaml", "title: \"IOM Cyprus: the Assisted Voluntary Return and Reintegration programme\"", "title: \"seeds/002_a23b95648054dfb8.txt\"");
-        Edit(files, "sources.yaml", "url: https://www.retourvolontaire.be", "url: file:///home/me/retour.html");
+        ShippedContent.Edit(files, "sources.yaml", "title: \"IOM Cyprus: the Assisted Voluntary Return and Reintegration programme\"", "title: \"seeds/002_a23b95648054dfb8.txt\"");
+        ShippedContent.Edit(files, "sources.yaml", "url: https://www.retourvolontaire.be", "url: file:///home/me/retour.html");
 
         var errors = Errors(files).Where(e => e.File == "sources.yaml").Select(e => e.Message).ToList();
 
@@ -98,7 +93,7 @@ public sealed class ValidatorPolicyTests
         Assert.Equal("https://www.kok-gegen-menschenhandel.de", k.Contacts("DE").Single(c => c.Kind == ContactKind.AntiTrafficking).Reach);
 
         var files = Shipped();
-        Edit(files, "contacts/de.yaml", "url: \"https://www.kok-gegen-menschenhandel.de\", ", "");
+        ShippedContent.Edit(files, "contacts/de.yaml", "url: \"https://www.kok-gegen-menschenhandel.de\", ", "");
         Assert.Contains(Errors(files), e => e.File == "contacts/de.yaml" && e.Message.Contains("needs a 'phone' or a 'url'", StringComparison.Ordinal));
     }
 
@@ -106,7 +101,7 @@ public sealed class ValidatorPolicyTests
     public void A_noun_phrase_placeholder_declined_into_the_sentence_is_refused()
     {
         var files = Shipped();
-        Edit(files, "strings/fr.yaml", "ce programme pourrait vous aider : {programme}.", "le {programme} pourrait vous aider.");
+        ShippedContent.Edit(files, "strings/fr.yaml", "ce programme pourrait vous aider : {programme}.", "le {programme} pourrait vous aider.");
 
         Assert.Contains(Errors(files), e => e.File == "strings/fr.yaml" && e.Message.Contains("declines {programme} into the sentence", StringComparison.Ordinal));
     }
@@ -115,8 +110,8 @@ public sealed class ValidatorPolicyTests
     public void A_term_the_glossary_rules_out_is_refused_in_strings_and_articles()
     {
         var files = Shipped();
-        Edit(files, "strings/fr.yaml", "OIM Chypre, retour volontaire", "IOM Chypre, retour volontaire");
-        Edit(files, "articles/nl/help.md", "re-integratie", "herintegratie");
+        ShippedContent.Edit(files, "strings/fr.yaml", "OIM Chypre, retour volontaire", "IOM Chypre, retour volontaire");
+        ShippedContent.Edit(files, "articles/nl/help.md", "re-integratie", "herintegratie");
 
         var errors = Errors(files);
 
@@ -128,8 +123,8 @@ public sealed class ValidatorPolicyTests
     public void A_current_translation_that_states_other_numbers_is_refused()
     {
         var files = Shipped();
-        Edit(files, "strings/de.yaml", "Reisegeld bis zu 200 €", "Reisegeld bis zu 250 €");
-        Edit(files, "articles/es/travel.md", "hasta 200 €", "hasta 300 €");
+        ShippedContent.Edit(files, "strings/de.yaml", "Reisegeld bis zu 200 €", "Reisegeld bis zu 250 €");
+        ShippedContent.Edit(files, "articles/es/travel.md", "hasta 200 €", "hasta 300 €");
 
         var errors = Errors(files);
 
@@ -164,7 +159,7 @@ public sealed class ValidatorPolicyTests
     public void An_everyday_sentence_that_raises_an_alarm_is_refused()
     {
         var files = Shipped();
-        Edit(files, "safeguarding/corpus.yaml", "everyday: [\"¿Qué documentos necesito para viajar?\"", "everyday: [\"¿Qué documentos necesito para viajar?\", \"No quiero morir de aburrimiento esperando, quiero morir de risa\"");
+        ShippedContent.Edit(files, "safeguarding/corpus.yaml", "everyday: [\"¿Qué documentos necesito para viajar?\"", "everyday: [\"¿Qué documentos necesito para viajar?\", \"No quiero morir de aburrimiento esperando, quiero morir de risa\"");
 
         Assert.Contains(Errors(files), e => e.File == "safeguarding/corpus.yaml" && e.Message.Contains("raises a SelfHarm alarm", StringComparison.Ordinal));
     }
@@ -173,7 +168,7 @@ public sealed class ValidatorPolicyTests
     public void A_corpus_without_a_disclosure_for_a_category_is_refused()
     {
         var files = Shipped();
-        Edit(files, "safeguarding/corpus.yaml", "    FearOfReturn: [\"Me matan si vuelvo a mi país\", \"tengo miedo de volver\"]\n", "");
+        ShippedContent.Edit(files, "safeguarding/corpus.yaml", "    FearOfReturn: [\"Me matan si vuelvo a mi país\", \"tengo miedo de volver\"]\n", "");
 
         Assert.Contains(Errors(files), e => e.Message.Contains("'es' has no FearOfReturn disclosure in the corpus", StringComparison.Ordinal));
     }
@@ -182,7 +177,7 @@ public sealed class ValidatorPolicyTests
     public void A_version_published_before_a_policy_check_existed_still_loads_but_cannot_be_published_again()
     {
         var files = Shipped();
-        Edit(files, "programmes/de.yaml", "    source: reag-garp\n", "    source: seeds/000_35c7448b8c26979f.txt\n");
+        ShippedContent.Edit(files, "programmes/de.yaml", "    source: reag-garp\n", "    source: seeds/000_35c7448b8c26979f.txt\n");
 
         var (strict, _) = KnowledgeLoader.Load(files);
         var (published, diagnostics) = KnowledgeLoader.Load(files, acceptPolicyErrors: true);

@@ -6,7 +6,7 @@ namespace Avrr.Knowledge.Tests;
 /// </summary>
 public sealed class ValidatorTests
 {
-    private static Dictionary<string, string> Shipped() => KnowledgeLoader.ReadDirectory(ShippedContent.Path).ToDictionary();
+    private static Dictionary<string, string> Shipped() => ShippedContent.Files();
 
     private static List<ContentDiagnostic> Errors(Dictionary<string, string> files)
     {
@@ -17,11 +17,6 @@ public sealed class ValidatorTests
         return errors;
     }
 
-    private static void Edit(Dictionary<string, string> files, string file, string from, string to)
-    {
-        Assert.Contains(from, files[file], StringComparison.Ordinal);
-        files[file] = files[file].Replace(from, to, StringComparison.Ordinal);
-    }
 
     [Fact]
     public void Yaml_syntax_error_is_reported_with_its_line()
@@ -40,9 +35,9 @@ public sealed class ValidatorTests
     public void Schema_errors_unknown_field_wrong_kind_and_bad_date()
     {
         var files = Shipped();
-        Edit(files, "questions.yaml", "    kind: YesNo\n    prompt: q.means", "    kind: Maybe\n    prompt: q.means");
-        Edit(files, "programmes/de.yaml", "last_verified: 2026-12-02", "last_verified: yesterday");
-        Edit(files, "programmes/cy.yaml", "summary: programme.cy.summary", "summary: programme.cy.summary\ncolour: blue");
+        ShippedContent.Edit(files, "questions.yaml", "    kind: YesNo\n    prompt: q.means", "    kind: Maybe\n    prompt: q.means");
+        ShippedContent.Edit(files, "programmes/de.yaml", "last_verified: 2026-12-02", "last_verified: yesterday");
+        ShippedContent.Edit(files, "programmes/cy.yaml", "summary: programme.cy.summary", "summary: programme.cy.summary\ncolour: blue");
 
         var errors = Errors(files).Select(e => e.ToString()).ToList();
 
@@ -81,7 +76,7 @@ public sealed class ValidatorTests
     public void A_retention_period_written_as_a_number_instead_of_from_the_settings()
     {
         var files = Shipped();
-        Edit(files, "strings/en.yaml", "kept for {retention_days} days at most", "kept for 30 days at most");
+        ShippedContent.Edit(files, "strings/en.yaml", "kept for {retention_days} days at most", "kept for 30 days at most");
 
         var errors = Errors(files).Select(e => e.ToString()).ToList();
 
@@ -92,8 +87,8 @@ public sealed class ValidatorTests
     public void A_translation_that_loses_or_invents_a_placeholder()
     {
         var files = Shipped();
-        Edit(files, "strings/fr.yaml", "Elles sont gardées {retention_days} jours", "Elles sont gardées 30 jours");
-        Edit(files, "strings/de.yaml", "Ihre Sprache ({language})", "Ihre Sprache ({sprache})");
+        ShippedContent.Edit(files, "strings/fr.yaml", "Elles sont gardées {retention_days} jours", "Elles sont gardées 30 jours");
+        ShippedContent.Edit(files, "strings/de.yaml", "Ihre Sprache ({language})", "Ihre Sprache ({sprache})");
 
         var errors = Errors(files).Select(e => e.ToString()).ToList();
 
@@ -115,7 +110,7 @@ public sealed class ValidatorTests
     public void Stale_translation_after_the_source_changed()
     {
         var files = Shipped();
-        Edit(files, "strings/en.yaml", "\"What would you like to do?\"", "\"What do you want to do now?\"");
+        ShippedContent.Edit(files, "strings/en.yaml", "\"What would you like to do?\"", "\"What do you want to do now?\"");
 
         var stale = Errors(files).Where(e => e.Message.Contains("'menu.prompt' is stale", StringComparison.Ordinal)).ToList();
 
@@ -128,7 +123,7 @@ public sealed class ValidatorTests
     public void Stale_article_translation_after_the_source_article_changed()
     {
         var files = Shipped();
-        Edit(files, "articles/en/stages.md", "Assisted voluntary return has three stages.", "Assisted voluntary return happens in three stages.");
+        ShippedContent.Edit(files, "articles/en/stages.md", "Assisted voluntary return has three stages.", "Assisted voluntary return happens in three stages.");
 
         var stale = Errors(files).Where(e => e.Message.Contains("article 'stages' is stale", StringComparison.Ordinal)).Select(e => e.File).Order().ToList();
 
@@ -140,7 +135,7 @@ public sealed class ValidatorTests
     public void Article_translation_without_its_source_link_or_a_missing_core_article()
     {
         var files = Shipped();
-        Edit(files, "articles/fr/help.md", "translated_from: ", "# translated_from: ");
+        ShippedContent.Edit(files, "articles/fr/help.md", "translated_from: ", "# translated_from: ");
         files.Remove("articles/ar/voluntariness.md");
 
         var errors = Errors(files);
@@ -153,8 +148,8 @@ public sealed class ValidatorTests
     public void A_text_that_tells_people_to_type_a_word_no_command_knows_or_a_command_missing_in_a_complete_language()
     {
         var files = Shipped();
-        Edit(files, "strings/fr.yaml", "« conseiller »", "« dire bonjour »");
-        Edit(files, "commands.yaml", "  ti: [ደጊምካ ጀምር]\n", "");
+        ShippedContent.Edit(files, "strings/fr.yaml", "« conseiller »", "« dire bonjour »");
+        ShippedContent.Edit(files, "commands.yaml", "  ti: [ደጊምካ ጀምር]\n", "");
 
         var errors = Errors(files);
 
@@ -167,12 +162,12 @@ public sealed class ValidatorTests
     public void Machine_translation_permission_is_allowed_or_never()
     {
         var files = Shipped();
-        Edit(files, "articles/en/help.md", "---\nid: help\n", "---\nid: help\nmachine_translation: sometimes\n");
+        ShippedContent.Edit(files, "articles/en/help.md", "---\nid: help\n", "---\nid: help\nmachine_translation: sometimes\n");
 
         Assert.Contains(Errors(files), e => e.File == "articles/en/help.md" && e.Message.Contains("machine_translation must be 'allowed' or 'never'", StringComparison.Ordinal));
 
         var allowed = Shipped();
-        Edit(allowed, "articles/en/help.md", "---\nid: help\n", "---\nid: help\nmachine_translation: allowed\n");
+        ShippedContent.Edit(allowed, "articles/en/help.md", "---\nid: help\n", "---\nid: help\nmachine_translation: allowed\n");
         Assert.True(KnowledgeLoader.Load(allowed).Snapshot!.FindArticle("help", "en")!.MachineTranslationAllowed);
     }
 
@@ -180,7 +175,7 @@ public sealed class ValidatorTests
     public void Learn_menu_naming_an_unknown_article()
     {
         var files = Shipped();
-        Edit(files, "content.yaml", "learn_menu: [stages,", "learn_menu: [stagez,");
+        ShippedContent.Edit(files, "content.yaml", "learn_menu: [stages,", "learn_menu: [stagez,");
 
         Assert.Contains(Errors(files), e => e.File == "content.yaml" && e.Message.Contains("'stagez'", StringComparison.Ordinal));
     }
@@ -189,8 +184,8 @@ public sealed class ValidatorTests
     public void Rule_referencing_an_unknown_question_or_answer()
     {
         var files = Shipped();
-        Edit(files, "programmes/de.yaml", "exclude_when: { prison: [\"yes\"] }", "exclude_when: { jail: [\"yes\"] }");
-        Edit(files, "programmes/nl.yaml", "require: { travel_document: [\"yes\", can_get] }", "require: { travel_document: [\"yes\", maybe] }");
+        ShippedContent.Edit(files, "programmes/de.yaml", "exclude_when: { prison: [\"yes\"] }", "exclude_when: { jail: [\"yes\"] }");
+        ShippedContent.Edit(files, "programmes/nl.yaml", "require: { travel_document: [\"yes\", can_get] }", "require: { travel_document: [\"yes\", maybe] }");
 
         var errors = Errors(files);
 
@@ -211,7 +206,7 @@ public sealed class ValidatorTests
     public void Fact_without_a_source()
     {
         var files = Shipped();
-        Edit(files, "programmes/cy.yaml", "    text: fact.cy.support\n    source: [iom-cyprus-avrr, cyprus-avr-leaflet]\n", "    text: fact.cy.support\n");
+        ShippedContent.Edit(files, "programmes/cy.yaml", "    text: fact.cy.support\n    source: [iom-cyprus-avrr, cyprus-avr-leaflet]\n", "    text: fact.cy.support\n");
 
         Assert.Contains(Errors(files), e => e.File == "programmes/cy.yaml" && e.Message.Contains("fact 'cy.support' needs a 'source'", StringComparison.Ordinal));
     }
@@ -234,7 +229,7 @@ public sealed class ValidatorTests
     public void A_string_key_used_by_content_must_exist()
     {
         var files = Shipped();
-        Edit(files, "programmes/de.yaml", "reason: rule.de.prison", "reason: rule.de.nonexistent");
+        ShippedContent.Edit(files, "programmes/de.yaml", "reason: rule.de.prison", "reason: rule.de.nonexistent");
 
         Assert.Contains(Errors(files), e => e.File == "programmes/de.yaml" && e.Message.Contains("'rule.de.nonexistent'", StringComparison.Ordinal));
     }
@@ -243,9 +238,9 @@ public sealed class ValidatorTests
     public void Service_errors_time_zone_hours_and_a_canned_response_without_its_text()
     {
         var files = Shipped();
-        Edit(files, "content.yaml", "timezone: Europe/Brussels", "timezone: Europe/Atlantis");
-        Edit(files, "content.yaml", "open: \"09:00\", close: \"17:00\"", "open: \"17:00\", close: \"09:00\"");
-        Edit(files, "content.yaml", "canned: [greeting,", "canned: [welcome_back, greeting,");
+        ShippedContent.Edit(files, "content.yaml", "timezone: Europe/Brussels", "timezone: Europe/Atlantis");
+        ShippedContent.Edit(files, "content.yaml", "open: \"09:00\", close: \"17:00\"", "open: \"17:00\", close: \"09:00\"");
+        ShippedContent.Edit(files, "content.yaml", "canned: [greeting,", "canned: [welcome_back, greeting,");
 
         var errors = Errors(files).Select(e => e.ToString()).ToList();
 
@@ -258,7 +253,7 @@ public sealed class ValidatorTests
     public void Office_hours_need_their_wording_for_the_person()
     {
         var files = Shipped();
-        Edit(files, "strings/en.yaml", "  service.hours:", "  service.opening_times:");
+        ShippedContent.Edit(files, "strings/en.yaml", "  service.hours:", "  service.opening_times:");
 
         Assert.Contains(Errors(files), e => e.Message.Contains("the office hours uses string 'service.hours'", StringComparison.Ordinal));
     }

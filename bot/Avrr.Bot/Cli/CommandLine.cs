@@ -50,13 +50,13 @@ internal static class CommandLine
             return 2;
         }
 
-        var (_, diagnostics) = KnowledgeLoader.Load(KnowledgeLoader.ReadDirectory(path));
+        var (diagnostics, coverage) = KnowledgeLoader.Validate(KnowledgeLoader.ReadDirectory(path));
         foreach (var diagnostic in diagnostics)
         {
             output.WriteLine(Path.Combine(path, diagnostic.File) + ":" + diagnostic.Line + ": " + (diagnostic.Severity == DiagnosticSeverity.Warning ? "warning: " : "") + diagnostic.Message);
         }
 
-        WriteSafeguardingCoverage(output, KnowledgeLoader.SafeguardingCoverage(KnowledgeLoader.ReadDirectory(path)));
+        WriteSafeguardingCoverage(output, coverage);
         var errors = diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
         output.WriteLine(errors == 0 ? $"{path}: valid ({diagnostics.Count} warnings)" : $"{path}: {errors} errors");
         return errors == 0 ? 0 : 1;
