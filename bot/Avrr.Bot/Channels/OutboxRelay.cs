@@ -41,6 +41,7 @@ internal sealed partial class OutboxRelay(
             return;
         }
 
+        await store.ReleaseClaimsOfEarlierProcessAsync(stoppingToken);
         var running = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {

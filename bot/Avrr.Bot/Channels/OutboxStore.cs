@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Avrr.Bot.Activities;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;
@@ -10,7 +11,7 @@ namespace Avrr.Bot.Channels;
 /// across instances, results, the WhatsApp window per contact, and platform status reports. Portable SQL for SQLite
 /// and PostgreSQL, like the turn's.
 /// </summary>
-public sealed class OutboxStore(StoreConnections connections, KeyRing keys, BlindIndex index, ConversationDirectory directory, TimeProvider time, ChangeFeed changes)
+public sealed class OutboxStore(StoreConnections connections, StoreWriter writer, KeyRing keys, BlindIndex index, ConversationDirectory directory, TimeProvider time, ChangeFeed changes)
 {
     /// <summary>How long a claimed row is reserved for the instance sending it; after a crash it becomes due again.</summary>
     public static readonly TimeSpan ClaimLease = TimeSpan.FromSeconds(60);
@@ -64,11 +65,24 @@ public sealed class OutboxStore(StoreConnections connections, KeyRing keys, Blin
         return value is null or DBNull ? null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>
+    /// SQLite runs one instance, so at start-up every claim is from a process that died (kill -9, power loss): its
+    /// rows are due now rather than when the lease lapses. Whether such a send reached the platform is unknown; it is
+    /// sent again (at least once), since no platform offers an idempotency key. PostgreSQL instances wait for the lease.
+    /// </summary>
+    public async Task ReleaseClaimsOfEarlierProcessAsync(CancellationToken ct)
+    {
+        if (connections.SingleWriter)
+        {
+            await WriteAsync($"UPDATE activities SET next_attempt_at = @now WHERE direction = {Out} AND delivery = {Sending}", ct, ("now", time.GetUtcNow().ToUnixTimeMilliseconds()));
+        }
+    }
+
     /// <returns>True when this instance now owns the send (nobody else claimed it meanwhile).</returns>
     public async Task<bool> ClaimAsync(OutboxItem item, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        return await ExecuteAsync($"""
+        return await WriteAsync($"""
             UPDATE activities SET delivery = {Sending}, next_attempt_at = @lease
             WHERE conversation_id = @c AND seq = @s AND delivery IN ({Pending}, {Sending}) AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
             """, ct, ("lease", (now + ClaimLease).ToUnixTimeMilliseconds()), ("c", item.ConversationId), ("s", item.Seq), ("now", now.ToUnixTimeMilliseconds())) == 1;
@@ -91,16 +105,19 @@ public sealed class OutboxStore(StoreConnections connections, KeyRing keys, Blin
             _ => throw new ArgumentOutOfRangeException(nameof(result)),
         };
 
-        await ExecuteAsync(sql, ct, [.. parameters, ("c", item.ConversationId), ("s", item.Seq)]);
-        if (result is SendResult.Permanent { OptOut: true } blocked)
+        await writer.RunAsync(async (connection, transaction, token) =>
         {
-            await OptOutAsync(item.ConversationId, blocked.Reason, ct);
-        }
+            await ExecuteAsync(connection, transaction, sql, token, [.. parameters, ("c", item.ConversationId), ("s", item.Seq)]);
+            if (result is SendResult.Permanent { OptOut: true } blocked)
+            {
+                await OptOutAsync(connection, transaction, item.ConversationId, blocked.Reason, token);
+            }
 
-        if (result is SendResult.Sent or SendResult.Permanent)
-        {
-            await DropDeliveredAsync(item.ConversationId, ct);
-        }
+            if (result is SendResult.Sent or SendResult.Permanent)
+            {
+                await DropDeliveredAsync(connection, transaction, item.ConversationId, token);
+            }
+        }, ct);
 
         // The console's ticks (queued → sent, held, failed), on whichever instance shows the conversation.
         await changes.PublishAsync(new Change(item.ConversationId, -1, PushDeliveries: false), ct);
@@ -110,37 +127,33 @@ public sealed class OutboxStore(StoreConnections connections, KeyRing keys, Blin
     /// What was kept only for delivery goes once delivered: messages of a conversation without consent, and an erased
     /// conversation (its receipt, its address and its window) once nothing is left to send.
     /// </summary>
-    private async Task DropDeliveredAsync(string conversationId, CancellationToken ct)
+    private static async Task DropDeliveredAsync(DbConnection connection, DbTransaction transaction, string conversationId, CancellationToken ct)
     {
-        await ExecuteAsync($"DELETE FROM activities WHERE conversation_id = @c AND expires_at IS NOT NULL AND delivery NOT IN ({Pending}, {Sending}, {Held})", ct, ("c", conversationId));
-        await using var connection = await connections.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using var erased = connection.Command($"""
+        await ExecuteAsync(connection, transaction, $"DELETE FROM activities WHERE conversation_id = @c AND expires_at IS NOT NULL AND delivery NOT IN ({Pending}, {Sending}, {Held})", ct, ("c", conversationId));
+        var erased = await ExecuteAsync(connection, transaction, $"""
             DELETE FROM conversations WHERE id = @c AND erased_at IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM activities WHERE conversation_id = @c AND direction = {Out} AND delivery IN ({Pending}, {Sending}, {Held}))
-            """, ("c", conversationId));
-        erased.Transaction = transaction;
-        if (await erased.ExecuteNonQueryAsync(ct) == 1)
+            """, ct, ("c", conversationId));
+        if (erased == 1)
         {
             foreach (var table in new[] { "activities", "channel_contacts" })
             {
-                await using var rest = connection.Command($"DELETE FROM {table} WHERE conversation_id = @c", ("c", conversationId));
-                rest.Transaction = transaction;
-                await rest.ExecuteNonQueryAsync(ct);
+                await ExecuteAsync(connection, transaction, $"DELETE FROM {table} WHERE conversation_id = @c", ct, ("c", conversationId));
             }
         }
-
-        await transaction.CommitAsync(ct);
     }
 
     /// <summary>
     /// The person blocked the bot: nothing queued for them can be delivered, and nothing new should be tried. The
     /// version bump makes a turn running at the same moment reload instead of writing opted_out back.
     /// </summary>
-    public async Task OptOutAsync(string conversationId, string reason, CancellationToken ct)
+    public Task OptOutAsync(string conversationId, string reason, CancellationToken ct) =>
+        writer.RunAsync((connection, transaction, token) => OptOutAsync(connection, transaction, conversationId, reason, token), ct);
+
+    private static async Task OptOutAsync(DbConnection connection, DbTransaction transaction, string conversationId, string reason, CancellationToken ct)
     {
-        await ExecuteAsync("UPDATE conversations SET opted_out = @t, version = version + 1 WHERE id = @c", ct, ("t", true), ("c", conversationId));
-        await ExecuteAsync($"UPDATE activities SET delivery = {(int)DeliveryStatus.Failed}, next_attempt_at = NULL, last_error = @e WHERE conversation_id = @c AND direction = {Out} AND delivery IN ({Pending}, {Held})",
+        await ExecuteAsync(connection, transaction, "UPDATE conversations SET opted_out = @t, version = version + 1 WHERE id = @c", ct, ("t", true), ("c", conversationId));
+        await ExecuteAsync(connection, transaction, $"UPDATE activities SET delivery = {(int)DeliveryStatus.Failed}, next_attempt_at = NULL, last_error = @e WHERE conversation_id = @c AND direction = {Out} AND delivery IN ({Pending}, {Held})",
             ct, ("e", Trim(reason)), ("c", conversationId));
     }
 
@@ -173,7 +186,7 @@ public sealed class OutboxStore(StoreConnections connections, KeyRing keys, Blin
     }
 
     public Task TemplateSentAsync(string conversationId, CancellationToken ct) =>
-        ExecuteAsync("UPDATE channel_contacts SET template_sent_at = @at WHERE conversation_id = @c", ct, ("at", time.GetUtcNow().ToUnixTimeMilliseconds()), ("c", conversationId));
+        WriteAsync("UPDATE channel_contacts SET template_sent_at = @at WHERE conversation_id = @c", ct, ("at", time.GetUtcNow().ToUnixTimeMilliseconds()), ("c", conversationId));
 
     /// <summary>Applies a platform status report as a monotonic maximum (reports arrive out of order).</summary>
     public async Task StatusAsync(string channel, string externalId, DeliveryStatus status, string? error, CancellationToken ct)
@@ -192,16 +205,18 @@ public sealed class OutboxStore(StoreConnections connections, KeyRing keys, Blin
 
         foreach (var (conversationId, seq, current) in rows.Where(r => Rank(status) > Rank(r.Item3)))
         {
-            await ExecuteAsync("UPDATE activities SET delivery = @d, last_error = COALESCE(@e, last_error) WHERE conversation_id = @c AND seq = @s", ct,
+            await WriteAsync("UPDATE activities SET delivery = @d, last_error = COALESCE(@e, last_error) WHERE conversation_id = @c AND seq = @s", ct,
                 ("d", (int)status), ("e", error is null ? null : Trim(error)), ("c", conversationId), ("s", seq));
             await changes.PublishAsync(new Change(conversationId, -1, PushDeliveries: false), ct);
         }
     }
 
-    private async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    private Task<int> WriteAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters) =>
+        writer.RunAsync((connection, transaction, token) => ExecuteAsync(connection, transaction, sql, token, parameters), ct);
+
+    private static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
-        await using var connection = await connections.OpenAsync(ct);
-        await using var command = connection.Command(sql, parameters);
+        await using var command = connection.Command(transaction, sql, parameters);
         return await command.ExecuteNonQueryAsync(ct);
     }
 

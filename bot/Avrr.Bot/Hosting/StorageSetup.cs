@@ -31,6 +31,7 @@ internal static class StorageSetup
         });
 
         builder.Services.AddSingleton<StoreConnections>();
+        builder.Services.AddSingleton<StoreWriter>();
         return builder;
     }
 

@@ -29,41 +29,41 @@ internal readonly record struct Accepted(bool IsNew, string ConversationId);
 /// <summary>
 /// Acknowledge-first intake for webhooks (Telegram, WhatsApp): the person's conversation is found by the keyed hash
 /// of their address (or created, with their data key), and the message is stored sealed and deduplicated in one short
-/// transaction; the platform gets its 200, and <see cref="InboxWorker"/> runs the turn afterwards in order.
+/// unit of the store's writer (which shares commits between concurrent webhooks); the platform gets its 200, and <see cref="InboxWorker"/> runs the turn afterwards in order.
 /// </summary>
-internal sealed class InboxIntake(StoreConnections connections, ConversationDirectory directory, BlindIndex index, KeyRing keys, TimeProvider time, InboxSignal signal, ChangeFeed changes)
+internal sealed class InboxIntake(StoreWriter writer, ConversationDirectory directory, BlindIndex index, KeyRing keys, TimeProvider time, InboxSignal signal, ChangeFeed changes)
 {
     public async Task<Accepted> AcceptAsync(PushMessage message, CancellationToken ct)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var dedupe = index.Hash(message.Channel, message.ExternalId);
-        await using var connection = await connections.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var (conversationId, wrappedKey) = await directory.ResolveAsync(connection, transaction, message.Channel, message.Address, now, ct);
-
-        var envelope = new PendingEnvelope(
-            ActivityJson.Serialize(message.Activity),
-            message.Capabilities.MaxTextLength,
-            message.Capabilities.MaxChoices,
-            message.Capabilities.SupportsChoices,
-            message.StartParameter);
-        byte[] payload;
-        using (var key = keys.OpenPersonKey(conversationId, wrappedKey))
+        // Everything that does not need the conversation is done before taking the writer, which other webhooks wait for.
+        var envelope = JsonSerializer.SerializeToUtf8Bytes(
+            new PendingEnvelope(ActivityJson.Serialize(message.Activity), message.Capabilities.MaxTextLength, message.Capabilities.MaxChoices, message.Capabilities.SupportsChoices, message.StartParameter),
+            PendingJsonContext.Default.PendingEnvelope);
+        var (inserted, released, conversationId) = await writer.RunAsync(async (connection, transaction, token) =>
         {
-            payload = key.Seal(SealedField.InboxPayload, RowOf(dedupe), JsonSerializer.SerializeToUtf8Bytes(envelope, PendingJsonContext.Default.PendingEnvelope));
-        }
+            var (conversationId, wrappedKey) = await directory.ResolveAsync(connection, transaction, message.Channel, message.Address, now, token);
+            byte[] payload;
+            using (var key = keys.OpenPersonKey(conversationId, wrappedKey))
+            {
+                payload = key.Seal(SealedField.InboxPayload, RowOf(dedupe), envelope);
+            }
 
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO inbox (channel, external_id, conversation_id, received_at, status, payload) VALUES (@channel, @external_id, @conversation_id, @received_at, {(int)InboxStatus.Pending}, @payload) ON CONFLICT (channel, external_id) DO NOTHING";
-        command.AddParameter("channel", message.Channel);
-        command.AddParameter("external_id", dedupe);
-        command.AddParameter("conversation_id", conversationId);
-        command.AddParameter("received_at", now);
-        command.AddParameter("payload", payload);
-        var inserted = await command.ExecuteNonQueryAsync(ct) == 1;
-        var released = message.WindowOpenedAt is { } opened && await OpenWindowAsync(connection, transaction, message.Channel, conversationId, opened, now, ct);
-        await transaction.CommitAsync(ct);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"INSERT INTO inbox (channel, external_id, conversation_id, received_at, status, payload) VALUES (@channel, @external_id, @conversation_id, @received_at, {(int)InboxStatus.Pending}, @payload) ON CONFLICT (channel, external_id) DO NOTHING";
+            command.AddParameter("channel", message.Channel);
+            command.AddParameter("external_id", dedupe);
+            command.AddParameter("conversation_id", conversationId);
+            command.AddParameter("received_at", now);
+            command.AddParameter("payload", payload);
+            var inserted = await command.ExecuteNonQueryAsync(token) == 1;
+            var released = message.WindowOpenedAt is { } opened && await OpenWindowAsync(connection, transaction, message.Channel, conversationId, opened, now, token);
+            return (inserted, released, conversationId);
+        }, ct);
+
+        // Durable now: the platform may have its 200.
         if (inserted)
         {
             signal.Nudge();

@@ -10,12 +10,16 @@ namespace Avrr.Bot.Turns;
 /// </summary>
 internal sealed partial class InboxWorker(
     StoreConnections connections,
+    StoreWriter writer,
     TurnPipeline pipeline,
     KeyRing keys,
     InboxSignal signal,
     ILogger<InboxWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(5);
+
+    /// <summary>Conversations whose turns run at once; beyond the writer's batch this only adds waiting.</summary>
+    private const int Parallelism = 32;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -60,49 +64,60 @@ internal sealed partial class InboxWorker(
             }
         }
 
-        foreach (var row in batch)
+        // Each conversation's messages in arrival order, different conversations at the same time: their turns then
+        // share commits (group commit) instead of taking one each.
+        var conversations = batch.GroupBy(row => row.ConversationId, StringComparer.Ordinal).ToList();
+        await Parallel.ForEachAsync(conversations, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = CancellationToken.None }, async (rows, _) =>
         {
-            if (ct.IsCancellationRequested)
+            foreach (var row in rows)
             {
-                break;
-            }
-
-            try
-            {
-                if (row.Payload is null || row.Key is null)
+                if (ct.IsCancellationRequested)
                 {
-                    throw new JsonException("the inbox payload or the conversation's key is missing");
+                    return;
                 }
 
-                PendingEnvelope envelope;
-                using (var key = keys.OpenPersonKey(row.ConversationId, row.Key))
-                {
-                    envelope = JsonSerializer.Deserialize(key.Open(SealedField.InboxPayload, InboxIntake.RowOf(row.ExternalId), row.Payload), PendingJsonContext.Default.PendingEnvelope)
-                        ?? throw new JsonException("empty inbox payload");
-                }
-
-                // A started turn runs to its commit even during shutdown; the host waits for it (graceful shutdown).
-                await pipeline.ProcessPendingAsync(InboxIntake.Restore(row.Channel, row.ExternalId, row.ConversationId, envelope), row.Id, CancellationToken.None);
+                await ProcessAsync(row, ct);
             }
-            catch (Exception ex) when (ex is JsonException or TurnConflictException or ArgumentException or FormatException or SealedDataException or KeyRingException)
-            {
-                // A message that cannot be processed must not block the ones behind it.
-                Log.PoisonMessage(logger, row.Id, ex);
-                await MarkFailedAsync(row.Id, ct);
-            }
-        }
+        });
 
         return batch.Count;
     }
 
+    private async Task ProcessAsync((long Id, string Channel, string ExternalId, string ConversationId, byte[]? Payload, byte[]? Key) row, CancellationToken ct)
+    {
+        try
+        {
+            if (row.Payload is null || row.Key is null)
+            {
+                throw new JsonException("the inbox payload or the conversation's key is missing");
+            }
+
+            PendingEnvelope envelope;
+            using (var key = keys.OpenPersonKey(row.ConversationId, row.Key))
+            {
+                envelope = JsonSerializer.Deserialize(key.Open(SealedField.InboxPayload, InboxIntake.RowOf(row.ExternalId), row.Payload), PendingJsonContext.Default.PendingEnvelope)
+                    ?? throw new JsonException("empty inbox payload");
+            }
+
+            // A started turn runs to its commit even during shutdown; the host waits for it (graceful shutdown).
+            await pipeline.ProcessPendingAsync(InboxIntake.Restore(row.Channel, row.ExternalId, row.ConversationId, envelope), row.Id, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is JsonException or TurnConflictException or ArgumentException or FormatException or SealedDataException or KeyRingException)
+        {
+            // A message that cannot be processed must not block the ones behind it.
+            Log.PoisonMessage(logger, row.Id, ex);
+            await MarkFailedAsync(row.Id, ct);
+        }
+    }
+
     private async Task MarkFailedAsync(long inboxId, CancellationToken ct)
     {
-        await using var connection = await connections.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
         // A message that cannot be processed keeps no content: operators see that it failed, not what it said.
-        command.CommandText = $"UPDATE inbox SET status = {(int)InboxStatus.Failed}, payload = NULL WHERE id = @id AND status = {(int)InboxStatus.Pending}";
-        command.AddParameter("id", inboxId);
-        await command.ExecuteNonQueryAsync(ct);
+        await writer.RunAsync(async (connection, transaction, token) =>
+        {
+            await using var command = connection.Command(transaction, $"UPDATE inbox SET status = {(int)InboxStatus.Failed}, payload = NULL WHERE id = @id AND status = {(int)InboxStatus.Pending}", ("id", inboxId));
+            await command.ExecuteNonQueryAsync(token);
+        }, ct);
     }
 
     private static partial class Log

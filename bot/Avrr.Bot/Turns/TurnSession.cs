@@ -27,7 +27,6 @@ internal sealed record OpenCase(long Id, string Reference, string? Assignee, int
 internal sealed partial class TurnSession : IAsyncDisposable
 {
     private readonly DbConnection _connection;
-    private readonly bool _ownsConnection;
     private DbTransaction? _transaction;
 
     private DbCommand? _insertInbox;
@@ -41,12 +40,17 @@ internal sealed partial class TurnSession : IAsyncDisposable
     private DbCommand? _lockConversation;
     private DbCommand? _touchCase;
 
-    public TurnSession(DbConnection connection, bool ownsConnection, bool serializeAcrossInstances)
+    public TurnSession(DbConnection connection, bool serializeAcrossInstances)
     {
         _connection = connection;
-        _ownsConnection = ownsConnection;
         _serializeAcrossInstances = serializeAcrossInstances;
     }
+
+    /// <summary>The connection the prepared commands belong to.</summary>
+    public DbConnection Connection => _connection;
+
+    /// <summary>The writer's hold for the turn now running (set by <see cref="TurnSessionPool"/>).</summary>
+    internal StoreWriter.WriteLease? Lease { get; set; }
 
     /// <summary>
     /// Several instances on PostgreSQL: a transaction-scoped advisory lock per conversation makes a second instance
@@ -65,35 +69,27 @@ internal sealed partial class TurnSession : IAsyncDisposable
         await _lockConversation.ExecuteScalarAsync(ct);
     }
 
+    /// <summary>Begins the turn's unit: its own transaction, or on SQLite a savepoint in the writer's shared one (group commit).</summary>
     public async Task BeginAsync(CancellationToken ct)
     {
-        // SQLite: Microsoft.Data.Sqlite begins IMMEDIATE by default, so the write lock is taken up front and
-        // the read-then-write below cannot deadlock on a lock upgrade.
-        _transaction = await _connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        var lease = Lease ?? throw new InvalidOperationException("The session is not leased.");
+        await lease.BeginAsync(ct);
+        _transaction = lease.Transaction;
     }
 
+    /// <summary>Ends the unit; its effects are durable when the lease is released (<see cref="TurnSessionPool.Lease.ReleaseAsync"/>).</summary>
     public async Task CommitAsync(CancellationToken ct)
     {
-        await _transaction!.CommitAsync(ct);
-        await _transaction.DisposeAsync();
+        await Lease!.CommitAsync(ct);
         _transaction = null;
     }
 
     public async Task RollbackAsync()
     {
-        if (_transaction is null)
+        _transaction = null;
+        if (Lease is { } lease)
         {
-            return;
-        }
-
-        try
-        {
-            await _transaction.RollbackAsync(CancellationToken.None);
-        }
-        finally
-        {
-            await _transaction.DisposeAsync();
-            _transaction = null;
+            await lease.RollbackAsync();
         }
     }
 
@@ -229,20 +225,15 @@ internal sealed partial class TurnSession : IAsyncDisposable
         return await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>Disposes the prepared commands; the connection belongs to the writer.</summary>
     public async ValueTask DisposeAsync()
     {
-        await RollbackAsync();
         foreach (var command in new[] { _insertInbox, _markInboxProcessed, _load, _insertConversation, _updateConversation, _insertActivity, _lockConversation, _touchCase })
         {
             if (command is not null)
             {
                 await command.DisposeAsync();
             }
-        }
-
-        if (_ownsConnection)
-        {
-            await _connection.DisposeAsync();
         }
     }
 }

@@ -3,66 +3,66 @@ using Avrr.Bot.Persistence;
 namespace Avrr.Bot.Turns;
 
 /// <summary>
-/// Hands out turn sessions. SQLite has one writer: one long-lived connection with its prepared commands, taken in
-/// turn. PostgreSQL has many: a pooled connection per turn, and the version check arbitrates between instances.
+/// Hands out turn sessions over the store's writer. SQLite has one writer: one long-lived session with its prepared
+/// commands on the writer's connection, taken in turn, its turns sharing commits (<see cref="StoreWriter"/>).
+/// PostgreSQL has many: a pooled connection per turn, and the version check arbitrates between instances.
 /// </summary>
-internal sealed class TurnSessionPool(StoreConnections connections) : IAsyncDisposable
+internal sealed class TurnSessionPool(StoreWriter writer) : IAsyncDisposable
 {
-    private readonly SemaphoreSlim _writer = new(1, 1);
+    // Only touched while the writer is held (SQLite), so it needs no lock of its own.
     private TurnSession? _shared;
 
     public async ValueTask<Lease> AcquireAsync(CancellationToken ct)
     {
-        if (!connections.SingleWriter)
+        var hold = await writer.AcquireAsync(ct);
+        TurnSession session;
+        if (!writer.GroupsCommits)
         {
-            return new Lease(new TurnSession(await connections.OpenAsync(ct), ownsConnection: true, serializeAcrossInstances: true), null);
-        }
-
-        await _writer.WaitAsync(ct);
-        try
-        {
-            _shared ??= new TurnSession(await connections.OpenAsync(ct), ownsConnection: true, serializeAcrossInstances: false);
-            return new Lease(_shared, this);
-        }
-        catch
-        {
-            _writer.Release();
-            throw;
-        }
-    }
-
-    private async ValueTask ReleaseAsync(TurnSession session, bool broken)
-    {
-        if (broken)
-        {
-            // A failed connection is not reused: the next turn opens a fresh one.
-            _shared = null;
-            await session.DisposeAsync();
+            session = new TurnSession(hold.Connection, serializeAcrossInstances: true);
         }
         else
         {
-            await session.RollbackAsync();
+            if (!ReferenceEquals(_shared?.Connection, hold.Connection))
+            {
+                // The writer replaced a failed connection: commands prepared on the old one are no use.
+                if (_shared is not null)
+                {
+                    await _shared.DisposeAsync();
+                }
+
+                _shared = new TurnSession(hold.Connection, serializeAcrossInstances: false);
+            }
+
+            session = _shared;
         }
 
-        _writer.Release();
+        session.Lease = hold;
+        return new Lease(session, hold, owned: !writer.GroupsCommits);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _writer.WaitAsync();
         if (_shared is not null)
         {
             await _shared.DisposeAsync();
             _shared = null;
         }
-
-        _writer.Release();
     }
 
-    internal readonly struct Lease(TurnSession session, TurnSessionPool? pool)
+    internal readonly struct Lease(TurnSession session, StoreWriter.WriteLease hold, bool owned)
     {
         public TurnSession Session => session;
 
-        public ValueTask ReleaseAsync(bool broken) => pool is null ? session.DisposeAsync() : pool.ReleaseAsync(session, broken);
+        /// <summary>Ends the turn's hold on the writer; returns once what the turn committed is durable.</summary>
+        public async ValueTask ReleaseAsync(bool broken)
+        {
+            session.Lease = null;
+            if (owned)
+            {
+                await session.DisposeAsync();
+            }
+
+            await hold.ReleaseAsync(broken);
+        }
     }
 }

@@ -36,19 +36,23 @@ internal static class Stored
     /// The outgoing activities in a bot's SQLite folder, opened with the master key the bot generated there: for tests
     /// that run the bot as a separate process.
     /// </summary>
-    public static async Task<List<JsonNode>> OutgoingInFolderAsync(string directory)
+    public static async Task<List<JsonNode>> OutgoingInFolderAsync(string directory) =>
+        [.. (await ActivitiesInFolderAsync(directory)).Where(a => a.Outgoing).Select(a => a.Activity)];
+
+    /// <summary>Every stored activity in a bot's SQLite folder, by conversation and in order.</summary>
+    public static async Task<List<(string ConversationId, long Seq, bool Outgoing, JsonNode Activity)>> ActivitiesInFolderAsync(string directory)
     {
         var keys = new KeyRing([.. File.ReadAllLines(Path.Combine(directory, "master.key")).Where(l => l.Length > 0 && !l.StartsWith('#')).Select(Convert.FromBase64String)]);
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(directory, "avrr.db")};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT a.conversation_id, a.seq, a.payload, c.data_key FROM activities a JOIN conversations c ON c.id = a.conversation_id WHERE a.direction = 1 ORDER BY a.conversation_id, a.seq";
-        var result = new List<JsonNode>();
+        command.CommandText = "SELECT a.conversation_id, a.seq, a.payload, c.data_key, a.direction FROM activities a JOIN conversations c ON c.id = a.conversation_id ORDER BY a.conversation_id, a.seq";
+        var result = new List<(string, long, bool, JsonNode)>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
             using var key = keys.OpenPersonKey(reader.GetString(0), (byte[])reader.GetValue(3));
-            result.Add(JsonNode.Parse(key.Open(SealedField.Activity, reader.GetInt64(1), (byte[])reader.GetValue(2)))!);
+            result.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt32(4) == 1, JsonNode.Parse(key.Open(SealedField.Activity, reader.GetInt64(1), (byte[])reader.GetValue(2)))!));
         }
 
         return result;

@@ -137,72 +137,8 @@ public sealed class CrashRecoveryTests : IDisposable
         }
     }
 
-    private async Task<Process> StartBotAsync(int port, string? failpoint, IReadOnlyDictionary<string, string>? settings = null)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = _directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Avrr.Bot.dll"));
-        start.ArgumentList.Add("--contentRoot");
-        start.ArgumentList.Add(_directory);
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        start.Environment["ConnectionStrings__Avrr"] = $"Data Source={Path.Combine(_directory, "avrr.db")}";
-        start.Environment["Channels__DirectLine__Secret"] = BotFactory.DirectLineSecret;
-        start.Environment["DOTNET_DbgEnableMiniDump"] = "0";
-        if (failpoint is not null)
-        {
-            start.Environment["Bot__Failpoint"] = failpoint;
-        }
+    private Task<Process> StartBotAsync(int port, string? failpoint, IReadOnlyDictionary<string, string>? settings = null) =>
+        BotProcess.StartAsync(_directory, port, failpoint, settings);
 
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        for (var attempt = 0; attempt < 150; attempt++)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"The bot exited at start-up with code {process.ExitCode}.");
-            }
-
-            try
-            {
-                if ((await probe.GetAsync($"http://127.0.0.1:{port}/readyz")).IsSuccessStatusCode)
-                {
-                    return process;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Not answering yet.
-            }
-
-            await Task.Delay(200);
-        }
-
-        process.Kill(entireProcessTree: true);
-        throw new TimeoutException("The bot did not become ready in 30 s.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => BotProcess.FreePort();
 }
