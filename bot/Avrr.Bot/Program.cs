@@ -26,6 +26,10 @@ if (command)
         : await PrivacyCommands.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
+// Start-up leaves garbage (the content parsed and checked, the data model built): it goes back to the operating
+// system before traffic, so an idle instance stays small (docs/benchmarks.md).
+GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
 app.UseEdge();
 app.UseWebChatPage();
 app.UseRouting();

@@ -13,9 +13,12 @@ public static class EditDistance
             return limit + 1;
         }
 
-        var previous2 = new int[b.Length + 1];
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
+        // Called for every keyword on every message: small rows live on the stack.
+        var width = b.Length + 1;
+        Span<int> rows = width <= 128 ? stackalloc int[3 * width] : new int[3 * width];
+        var previous2 = rows[..width];
+        var previous = rows.Slice(width, width);
+        var current = rows.Slice(2 * width, width);
         for (var j = 0; j <= b.Length; j++)
         {
             previous[j] = j;
@@ -42,7 +45,10 @@ public static class EditDistance
                 return limit + 1;
             }
 
-            (previous2, previous, current) = (previous, current, previous2);
+            var recycled = previous2;
+            previous2 = previous;
+            previous = current;
+            current = recycled;
         }
 
         return previous[b.Length];

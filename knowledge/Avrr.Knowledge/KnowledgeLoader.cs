@@ -46,6 +46,18 @@ public static class KnowledgeLoader
         return (snapshot, diagnostics);
     }
 
+    /// <summary>
+    /// Loads a version that passed every check when it was published (a restart, another instance picking it up):
+    /// parsed and structurally checked again, without the editorial checks it would be served despite anyway.
+    /// </summary>
+    public static (IKnowledgeSnapshot? Snapshot, IReadOnlyList<ContentDiagnostic> Diagnostics) LoadPublished(IReadOnlyDictionary<string, string> files, string versionLabel)
+    {
+        var (model, diagnostics) = Parse(files, editorial: false);
+        model.Version = versionLabel;
+        var snapshot = diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error && !d.Policy) ? null : new KnowledgeSnapshot(model);
+        return (snapshot, diagnostics);
+    }
+
     /// <summary>The manifest's <c>version</c> of a content set, or null when it has none.</summary>
     public static string? ManifestVersion(IReadOnlyDictionary<string, string> files) =>
         Manifest(files).Version is { Length: > 0 } version ? version : null;
@@ -67,12 +79,12 @@ public static class KnowledgeLoader
     /// <summary>Every translatable entry in every declared language, with its translation state, for reviewers.</summary>
     public static ContentReview Review(IReadOnlyDictionary<string, string> files) => ContentReview.From(Parse(files).Model);
 
-    private static (ContentModel Model, List<ContentDiagnostic> Diagnostics) Parse(IReadOnlyDictionary<string, string> files)
+    private static (ContentModel Model, List<ContentDiagnostic> Diagnostics) Parse(IReadOnlyDictionary<string, string> files, bool editorial = true)
     {
         var diagnostics = new List<ContentDiagnostic>();
         var model = new ContentModel();
         new ContentReader(model, diagnostics).Read(files);
-        ContentChecks.Run(model, files, diagnostics);
+        ContentChecks.Run(model, files, diagnostics, editorial);
         return (model, diagnostics);
     }
 

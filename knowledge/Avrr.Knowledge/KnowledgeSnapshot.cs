@@ -58,17 +58,26 @@ internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
     {
         // A language the content does not offer still counts as the one asked for, so its fallback is flagged.
         var requested = FindLanguage(language)?.Code ?? (string.IsNullOrWhiteSpace(language) ? DefaultLanguage : language.Trim().ToLowerInvariant());
+        if (Lookup(requested, key) is { } direct)
+        {
+            // Every reply looks up several texts; nearly all are in the language asked for.
+            return new LocalizedText(Fill(direct, args), requested, false);
+        }
+
         foreach (var candidate in Chain(requested))
         {
-            if (_model.Strings.TryGetValue(candidate, out var table) && table.TryGetValue(key, out var entry) && entry.Text.Length > 0)
+            if (Lookup(candidate, key) is { } text)
             {
-                return new LocalizedText(Fill(entry.Text, args), candidate, candidate != requested);
+                return new LocalizedText(Fill(text, args), candidate, candidate != requested);
             }
         }
 
         // Unreachable for validated content and the engine's own keys (tests check both); never show nothing.
         return new LocalizedText(key, SourceLanguage, true);
     }
+
+    private string? Lookup(string language, string key) =>
+        _model.Strings.TryGetValue(language, out var table) && table.TryGetValue(key, out var entry) && entry.Text.Length > 0 ? entry.Text : null;
 
     /// <summary>Where a text is looked for: the language, its declared fallback, the default, the source language.</summary>
     private IEnumerable<string> Chain(string language)

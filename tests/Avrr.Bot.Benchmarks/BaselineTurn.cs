@@ -7,7 +7,7 @@ namespace Avrr.Bot.Benchmarks;
 /// The physical floor of a durable turn (performance.md §4): one transaction with an inbox insert, a state read, a
 /// versioned update and an outbox insert, as prepared raw ADO.NET commands on one connection.
 /// </summary>
-internal sealed class BaselineTurn : IDisposable
+internal sealed class BaselineTurn : IBaseline
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insertInbox;

@@ -15,6 +15,9 @@ internal sealed record BenchmarkOptions(int Blocks, int TurnsPerBlock, int Warmu
     /// <summary>How many stored conversations the scale block grows the store to (0 skips it).</summary>
     public long StoredConversations { get; init; } = 1_000_000;
 
+    /// <summary>A connection string to an empty PostgreSQL database: the turns and the webhook run there instead of SQLite.</summary>
+    public string? Postgres { get; init; }
+
     public static BenchmarkOptions Parse(string[] args)
     {
         var blocks = 8;
@@ -24,6 +27,7 @@ internal sealed record BenchmarkOptions(int Blocks, int TurnsPerBlock, int Warmu
         var synchronous = SqliteSynchronous.Full;
         int httpMessages = 2000, httpContacts = 400, httpConcurrency = 32;
         long stored = 1_000_000;
+        string? postgres = null;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             var value = args[i + 1];
@@ -38,7 +42,8 @@ internal sealed record BenchmarkOptions(int Blocks, int TurnsPerBlock, int Warmu
                 case "--http-contacts": httpContacts = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--http-concurrency": httpConcurrency = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--stored-conversations": stored = long.Parse(value, CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}; use --blocks, --turns, --warmup, --conversations, --synchronous Normal|Full, --http-messages, --http-contacts, --http-concurrency, --stored-conversations.");
+                case "--postgres": postgres = value; break;
+                default: throw new ArgumentException($"Unknown option {args[i]}; use --blocks, --turns, --warmup, --conversations, --synchronous Normal|Full, --http-messages, --http-contacts, --http-concurrency, --stored-conversations, --postgres <connection string>.");
             }
         }
 
@@ -48,6 +53,7 @@ internal sealed record BenchmarkOptions(int Blocks, int TurnsPerBlock, int Warmu
             HttpContacts = httpContacts,
             HttpConcurrency = httpConcurrency,
             StoredConversations = stored,
+            Postgres = postgres,
         };
     }
 }

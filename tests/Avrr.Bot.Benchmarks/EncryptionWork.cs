@@ -24,20 +24,19 @@ internal sealed class EncryptionWork(KeyRing keys, int stateBytes, int activityB
     public int ActivitiesPerTurn => activitiesPerTurn;
 
     /// <summary>Average sizes from the product's own store after the warm-up.</summary>
-    public static EncryptionWork FromStore(KeyRing keys, string database)
+    public static EncryptionWork FromStore(KeyRing keys, System.Data.Common.DbConnection connection)
     {
-        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
-        connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT (SELECT AVG(LENGTH(state)) FROM conversations WHERE state IS NOT NULL),
                    (SELECT AVG(LENGTH(payload)) FROM activities),
-                   (SELECT CAST(COUNT(*) AS REAL) FROM activities) / (SELECT COUNT(*) FROM inbox)
+                   CAST((SELECT COUNT(*) FROM activities) AS REAL) / (SELECT COUNT(*) FROM inbox)
             """;
         using var reader = command.ExecuteReader();
         reader.Read();
         const int overhead = 29;
-        return new EncryptionWork(keys, (int)reader.GetDouble(0) - overhead, (int)reader.GetDouble(1) - overhead, (int)Math.Round(reader.GetDouble(2)));
+        return new EncryptionWork(keys, (int)Convert.ToDouble(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) - overhead,
+            (int)Convert.ToDouble(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture) - overhead, (int)Math.Round(Convert.ToDouble(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     public void Turn()

@@ -80,8 +80,7 @@ internal static class HttpLoadBenchmark
         {
             Args =
             [
-                $"--ConnectionStrings:Avrr=Data Source={Path.Combine(directory, "http.db")}",
-                $"--Storage:SqliteSynchronous={options.Synchronous}",
+                .. TurnBenchmark.StoreArguments(options, Path.Combine(directory, "http.db")),
                 $"--Channels:WhatsApp:AccessToken={AccessToken}",
                 $"--Channels:WhatsApp:PhoneNumberId={PhoneNumberId}",
                 $"--Channels:WhatsApp:AppSecret={AppSecret}",

@@ -35,10 +35,7 @@ internal static class TurnBenchmark
     private static async Task<BenchmarkResult> RunInAsync(string directory, BenchmarkOptions options)
     {
         // The product: the real host's services (store, pipeline, dialog engine, shipped knowledge), no HTTP.
-        var builder = WebApplication.CreateBuilder([
-            $"--ConnectionStrings:Avrr=Data Source={Path.Combine(directory, "product.db")}",
-            $"--Storage:SqliteSynchronous={options.Synchronous}",
-        ]);
+        var builder = WebApplication.CreateBuilder([.. StoreArguments(options, Path.Combine(directory, "product.db"))]);
         builder.Logging.ClearProviders();
         builder.AddAvrrStorage();
         builder.AddPrivacy();
@@ -50,7 +47,9 @@ internal static class TurnBenchmark
         var pipeline = app.Services.GetRequiredService<TurnPipeline>();
         var engineName = app.Services.GetRequiredService<IDialogEngine>().GetType().FullName!;
 
-        using var baseline = new BaselineTurn(Path.Combine(directory, "baseline.db"), options.Synchronous, options.Conversations);
+        using IBaseline baseline = options.Postgres is { } postgres
+            ? new PostgresBaselineTurn(postgres, options.Conversations)
+            : new BaselineTurn(Path.Combine(directory, "baseline.db"), options.Synchronous, options.Conversations);
         var replyJson = JsonSerializer.Serialize(new { type = "message", text = "A reply of ordinary length for a person on a cheap phone." });
 
         long productCounter = 0;
@@ -76,7 +75,12 @@ internal static class TurnBenchmark
             BaselineTurnOnce();
         }
 
-        var encryption = EncryptionWork.FromStore(app.Services.GetRequiredService<KeyRing>(), Path.Combine(directory, "product.db"));
+        EncryptionWork encryption;
+        await using (var connection = await app.Services.GetRequiredService<Avrr.Bot.Persistence.StoreConnections>().OpenAsync(CancellationToken.None))
+        {
+            encryption = EncryptionWork.FromStore(app.Services.GetRequiredService<KeyRing>(), connection);
+        }
+
         var product = new Samples(options.Blocks * options.TurnsPerBlock);
         var floor = new Samples(options.Blocks * options.TurnsPerBlock);
         var crypto = new Samples(options.Blocks * options.TurnsPerBlock);
@@ -99,7 +103,8 @@ internal static class TurnBenchmark
         // The same turns over the same 1,000 conversations, before and after the store holds a million of them.
         var small = new Samples(options.TurnsPerBlock);
         await MeasureAsync(small, options.TurnsPerBlock, ProductTurn);
-        var stored = options.StoredConversations > 0 ? ScaleWork.GrowTo(Path.Combine(directory, "product.db"), options.StoredConversations) : 0;
+        // Growing the store copies rows with SQLite's SQL: measured on SQLite only.
+        var stored = options.StoredConversations > 0 && options.Postgres is null ? ScaleWork.GrowTo(Path.Combine(directory, "product.db"), options.StoredConversations) : 0;
         var large = new Samples(options.TurnsPerBlock);
         if (stored > 0)
         {
@@ -120,6 +125,14 @@ internal static class TurnBenchmark
             TurnMsAtStored = stored > 0 ? large.MeanMs : double.NaN,
         };
     }
+
+    /// <summary>The store's settings for a host in the benchmark: SQLite in <paramref name="sqliteFile"/>, or the PostgreSQL database given.</summary>
+    internal static IEnumerable<string> StoreArguments(BenchmarkOptions options, string sqliteFile) => options.Postgres is { } postgres
+        ? ["--Storage:Provider=Postgres", $"--ConnectionStrings:Avrr={postgres}", $"--Privacy:MasterKey={RunMasterKey}"]
+        : [$"--ConnectionStrings:Avrr=Data Source={sqliteFile}", $"--Storage:SqliteSynchronous={options.Synchronous}"];
+
+    /// <summary>PostgreSQL needs a master key shared by every host on the database: one per run.</summary>
+    private static readonly string RunMasterKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     private const int ConcurrentConversations = 50;
 
@@ -209,7 +222,7 @@ internal sealed class Samples(int capacity)
 
 internal sealed record BenchmarkResult(Samples Product, Samples Baseline, Samples Encryption, EncryptionWork Work, BenchmarkOptions Options, string Engine)
 {
-    public const double RatioTarget = 0.5;
+    public const double RatioTarget = 0.8;
     public const double P99TargetMs = 2.0;
 
     public double Ratio => Product.TurnsPerSecond / Baseline.TurnsPerSecond;
@@ -264,7 +277,7 @@ internal sealed record BenchmarkResult(Samples Product, Samples Baseline, Sample
 
         if (ColdStart is { } cold)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"start to first answered turn: {cold.FirstStartMs:F0} ms on an empty database, {cold.RestartMs:F0} ms on an existing one; idle RSS {cold.IdleRssBytes / 1048576.0:F0} MB"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"start to first answered turn, published (ReadyToRun): {cold.FirstStartMs:F0} ms on an empty database, {cold.RestartMs:F0} ms on an existing one ({cold.BuildOutputRestartMs:F0} ms from the build output, JIT only); idle RSS {cold.IdleRssBytes / 1048576.0:F0} MB"));
         }
 
         var json = new Dictionary<string, object>
@@ -314,6 +327,7 @@ internal sealed record BenchmarkResult(Samples Product, Samples Baseline, Sample
             json["coldStartFirstRunMs"] = R(start.FirstStartMs);
             json["coldStartMs"] = R(start.RestartMs);
             json["idleRssMegabytes"] = R(start.IdleRssBytes / 1048576.0);
+            json["coldStartBuildOutputMs"] = R(start.BuildOutputRestartMs);
         }
 
         return JsonSerializer.Serialize(json);

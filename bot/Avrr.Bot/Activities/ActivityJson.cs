@@ -30,11 +30,57 @@ public static class ActivityJson
         return value.TryGetProperty("choice", out var choice) && choice.ValueKind == JsonValueKind.String ? choice.GetString() : null;
     }
 
+    /// <summary>
+    /// The <c>value</c> of a suggested action. Choice values come from the content (a bounded set), and every reply
+    /// carries several, so each is built once.
+    /// </summary>
     public static JsonElement ChoicePayload(string value)
     {
+        if (Payloads.TryGetValue(value, out var cached))
+        {
+            return cached;
+        }
+
         using var doc = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(new ChoiceValueDto(value), ActivityAuxJsonContext.Default.ChoiceValueDto));
-        return doc.RootElement.Clone();
+        var payload = doc.RootElement.Clone();
+        if (Payloads.Count < MaxCachedPayloads)
+        {
+            Payloads.TryAdd(value, payload);
+        }
+
+        return payload;
     }
+
+    private const int MaxCachedPayloads = 10_000;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonElement> Payloads = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Serialises the activity into a per-thread buffer and hands the UTF-8 to <paramref name="seal"/>, so the
+    /// plaintext is never a separate array on the heap; the buffer is zeroed afterwards.
+    /// </summary>
+    public static byte[] SerializeSealed<TState>(Activity activity, TState state, SealSpan<TState> seal)
+    {
+        var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(4096);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        try
+        {
+            JsonSerializer.Serialize(writer, activity, ActivityJsonContext.Default.Activity);
+            return seal(state, buffer.WrittenSpan);
+        }
+        finally
+        {
+            buffer.Clear();
+        }
+    }
+
+    public delegate byte[] SealSpan<in TState>(TState state, ReadOnlySpan<byte> utf8);
+
+    [ThreadStatic]
+    private static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
 }
 
 internal sealed record ChoiceValueDto([property: JsonPropertyName("choice")] string Choice);

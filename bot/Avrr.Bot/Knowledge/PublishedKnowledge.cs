@@ -68,7 +68,7 @@ public sealed partial class PublishedKnowledge(IDbContextFactory<AvrrDbContext> 
     private IKnowledgeSnapshot Remember(KnowledgeVersionRecord record) =>
         _versions.GetOrAdd(record.Label, _ =>
         {
-            var (snapshot, diagnostics) = KnowledgeLoader.Load(ContentSet.Deserialize(record.Files), record.Label, acceptPolicyErrors: true);
+            var (snapshot, diagnostics) = KnowledgeLoader.LoadPublished(ContentSet.Deserialize(record.Files), record.Label);
             return snapshot ?? throw new InvalidContentException(diagnostics);
         });
 

@@ -24,7 +24,11 @@ public sealed class BlindIndex
     public string Hash(string channel, string value)
     {
         var key = _key ?? throw new InvalidOperationException("The lookup key is not loaded yet (the privacy start-up step runs first).");
-        var input = Encoding.UTF8.GetBytes(channel + "\n" + value);
+        var length = Encoding.UTF8.GetByteCount(channel) + 1 + Encoding.UTF8.GetByteCount(value);
+        var input = length <= 512 ? stackalloc byte[length] : new byte[length];
+        var written = Encoding.UTF8.GetBytes(channel, input);
+        input[written++] = (byte)'\n';
+        Encoding.UTF8.GetBytes(value, input[written..]);
         Span<byte> mac = stackalloc byte[32];
         HMACSHA256.HashData(key, input, mac);
         return Marker + Base64Url.EncodeToString(mac);

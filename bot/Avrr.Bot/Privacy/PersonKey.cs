@@ -62,14 +62,16 @@ public sealed class PersonKey : IDisposable
 
     public byte[] Seal(SealedField field, long row, string text)
     {
-        var bytes = Encoding.UTF8.GetBytes(text);
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        var length = Encoding.UTF8.GetBytes(text, rented);
         try
         {
-            return Seal(field, row, bytes);
+            return Seal(field, row, rented.AsSpan(0, length));
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(bytes);
+            CryptographicOperations.ZeroMemory(rented.AsSpan(0, length));
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
         }
     }
 

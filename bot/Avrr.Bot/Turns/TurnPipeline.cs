@@ -348,7 +348,8 @@ internal sealed partial class TurnPipeline
         };
     }
 
-    private static byte[] Seal(PersonKey key, long seq, Activity activity) => key.Seal(SealedField.Activity, seq, ActivityJson.SerializeToUtf8(activity));
+    private static byte[] Seal(PersonKey key, long seq, Activity activity) =>
+        ActivityJson.SerializeSealed(activity, (key, seq), static (state, utf8) => state.key.Seal(SealedField.Activity, state.seq, utf8));
 
     private static partial class Log
     {

@@ -82,6 +82,23 @@ public sealed class StoreWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_first_unit_of_a_batch_fails_without_a_savepoint_and_the_units_waiting_behind_it_commit()
+    {
+        var units = await RunTogetherAsync(4, i => i == 0
+            ? async (connection, transaction, ct) =>
+            {
+                await Insert(i)(connection, transaction, ct);
+                await Insert(i)(connection, transaction, ct);
+            }
+        : Insert(i));
+
+        await Assert.ThrowsAsync<SqliteException>(() => units[0].Task);
+        await Task.WhenAll(units.Skip(1).Select(u => u.Task));
+        Assert.Equal(3, await CountAsync("1 = 1"));
+        Assert.Equal(0, await CountAsync("id = 0"));
+    }
+
+    [Fact]
     public async Task A_commit_that_fails_fails_every_unit_in_it_and_the_writer_goes_on()
     {
         // A deferred foreign key is checked at COMMIT: the one bad unit takes its whole batch down with it.

@@ -53,41 +53,51 @@ public sealed class SurgeCrashTests : IDisposable
         Dictionary<string, int> sentBefore;
         using (var doomed = await BotProcess.StartAsync(_directory, port, failpoint: null, settings))
         {
-            // Everyone agrees first, so what follows is kept and can be compared with what the platform received.
-            await Task.WhenAll(people.Select(async person =>
+            try
             {
-                await person.WritesAsync("hello");
-                await person.ReadsAsync("language");
-                await person.WritesAsync("English");
-                await person.ReadsAsync("Do you agree");
-                await person.WritesAsync("yes");
-                await person.ReadsAsync("What would you like to do?");
-            }));
-            await WaitAsync(async () => await QueuedAsync() == 0);
-            sentBefore = graph.Sent.GroupBy(s => s.To).ToDictionary(g => g.Key, g => g.Count());
-            keptBefore = (await Stored.ActivitiesInFolderAsync(_directory)).Where(a => a.Outgoing).GroupBy(a => a.ConversationId).ToDictionary(g => g.Key, g => g.Count());
-
-            // Each person writes in order (the next message after the platform had its 200), all of them at once.
-            using var stop = new CancellationTokenSource();
-            var surge = people.Select((person, c) => Task.Run(async () =>
-            {
-                for (var i = 0; i < MessagesPerContact && !stop.IsCancellationRequested; i++)
+                // Everyone agrees first, so what follows is kept and can be compared with what the platform received.
+                await Task.WhenAll(people.Select(async person =>
                 {
-                    var text = $"surge {c}-{i}";
-                    if (!await AcknowledgedAsync(graph, http, person.WaId, text))
+                    await person.WritesAsync("hello");
+                    await person.ReadsAsync("language");
+                    await person.WritesAsync("English");
+                    await person.ReadsAsync("Do you agree");
+                    await person.WritesAsync("yes");
+                    await person.ReadsAsync("What would you like to do?");
+                }));
+                await WaitAsync(async () => await QueuedAsync() == 0);
+                sentBefore = graph.Sent.GroupBy(s => s.To).ToDictionary(g => g.Key, g => g.Count());
+                keptBefore = (await Stored.ActivitiesInFolderAsync(_directory)).Where(a => a.Outgoing).GroupBy(a => a.ConversationId).ToDictionary(g => g.Key, g => g.Count());
+
+                // Each person writes in order (the next message after the platform had its 200), all of them at once.
+                using var stop = new CancellationTokenSource();
+                var surge = people.Select((person, c) => Task.Run(async () =>
+                {
+                    for (var i = 0; i < MessagesPerContact && !stop.IsCancellationRequested; i++)
                     {
-                        return;
+                        var text = $"surge {c}-{i}";
+                        if (!await AcknowledgedAsync(graph, http, person.WaId, text))
+                        {
+                            return;
+                        }
+
+                        acknowledged.Add(text);
                     }
+                })).ToList();
 
-                    acknowledged.Add(text);
+                await WaitAsync(() => Task.FromResult(acknowledged.Count >= Contacts * MessagesPerContact / 3));
+                doomed.Kill(entireProcessTree: true);
+                Assert.True(doomed.WaitForExit(TimeSpan.FromSeconds(20)));
+                await stop.CancelAsync();
+                await Task.WhenAll(surge);
+            }
+            finally
+            {
+                if (!doomed.HasExited)
+                {
+                    doomed.Kill(entireProcessTree: true);
                 }
-            })).ToList();
-
-            await WaitAsync(() => Task.FromResult(acknowledged.Count >= Contacts * MessagesPerContact / 3));
-            doomed.Kill(entireProcessTree: true);
-            Assert.True(doomed.WaitForExit(TimeSpan.FromSeconds(20)));
-            await stop.CancelAsync();
-            await Task.WhenAll(surge);
+            }
         }
 
         var inDoubt = await InFlightAsync();
@@ -95,33 +105,40 @@ public sealed class SurgeCrashTests : IDisposable
         var sentAtKill = graph.Sent.Count;
 
         using var survivor = await BotProcess.StartAsync(_directory, port, failpoint: null, settings);
-        await WaitAsync(async () => await PendingAsync() == 0 && await QueuedAsync() == 0);
-        await Task.Delay(500);
-
-        var stored = await Stored.ActivitiesInFolderAsync(_directory);
-        var inbound = stored.Where(a => !a.Outgoing).Select(a => a.Activity["text"]?.GetValue<string>()).ToHashSet();
-        Assert.All(acknowledged, text => Assert.Contains(text, inbound));
-
-        // Per person, what the platform received after the agreement against what the store holds: equal, in order.
-        // The one exception is a reply in flight at the kill (claimed, sent, its result not yet recorded): no platform
-        // offers an idempotency key, so it is sent again (at least once), and it may appear twice, one after the other.
-        foreach (var conversation in stored.GroupBy(a => a.ConversationId))
+        try
         {
-            var contact = conversation.Where(a => !a.Outgoing).Select(a => a.Activity["text"]?.GetValue<string>() ?? "")
-                .Where(t => t.StartsWith("surge ", StringComparison.Ordinal)).Select(t => int.Parse(t[6..t.IndexOf('-', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture)).Distinct().Single();
-            var kept = conversation.Where(a => a.Outgoing).Skip(keptBefore.GetValueOrDefault(conversation.Key)).ToList();
-            var received = graph.Sent.Where(s => s.To == people[contact].WaId).Skip(sentBefore[people[contact].WaId]).Select(s => Readable(s.Text)).ToList();
-            var expected = kept.Select(a => Readable(a.Activity["text"]?.GetValue<string>() ?? "")).ToList();
-            if (received.Count == expected.Count + 1 && kept.FindIndex(a => inDoubt.Contains((conversation.Key, a.Seq))) is var p and >= 0)
+            await WaitAsync(async () => await PendingAsync() == 0 && await QueuedAsync() == 0);
+            await Task.Delay(500);
+
+            var stored = await Stored.ActivitiesInFolderAsync(_directory);
+            var inbound = stored.Where(a => !a.Outgoing).Select(a => a.Activity["text"]?.GetValue<string>()).ToHashSet();
+            Assert.All(acknowledged, text => Assert.Contains(text, inbound));
+
+            // Per person, what the platform received after the agreement against what the store holds: equal, in order.
+            // The one exception is a reply in flight at the kill (claimed, sent, its result not yet recorded): no platform
+            // offers an idempotency key, so it is sent again (at least once), and it may appear twice, one after the other.
+            foreach (var conversation in stored.GroupBy(a => a.ConversationId))
             {
-                expected.Insert(p, expected[p]);
+                var contact = conversation.Where(a => !a.Outgoing).Select(a => a.Activity["text"]?.GetValue<string>() ?? "")
+                    .Where(t => t.StartsWith("surge ", StringComparison.Ordinal)).Select(t => int.Parse(t[6..t.IndexOf('-', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture)).Distinct().Single();
+                var kept = conversation.Where(a => a.Outgoing).Skip(keptBefore.GetValueOrDefault(conversation.Key)).ToList();
+                var received = graph.Sent.Where(s => s.To == people[contact].WaId).Skip(sentBefore[people[contact].WaId]).Select(s => Readable(s.Text)).ToList();
+                var expected = kept.Select(a => Readable(a.Activity["text"]?.GetValue<string>() ?? "")).ToList();
+                if (received.Count == expected.Count + 1 && kept.FindIndex(a => inDoubt.Contains((conversation.Key, a.Seq))) is var p and >= 0)
+                {
+                    expected.Insert(p, expected[p]);
+                }
+
+                Assert.Equal(expected, received);
             }
 
-            Assert.Equal(expected, received);
+            Assert.True(graph.Sent.Count > sentAtKill, "the replies queued at the kill were sent after the restart");
         }
-
-        Assert.True(graph.Sent.Count > sentAtKill, "the replies queued at the kill were sent after the restart");
-        survivor.Kill(entireProcessTree: true);
+        finally
+        {
+            // Also when an assertion fails: a survivor left running would load every later test and benchmark.
+            survivor.Kill(entireProcessTree: true);
+        }
     }
 
     /// <summary>One webhook as Meta posts it; true when the bot answered 200, false when the bot is gone.</summary>
