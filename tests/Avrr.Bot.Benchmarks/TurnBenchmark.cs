@@ -42,8 +42,13 @@ internal static class TurnBenchmark
         builder.AddTurnPipeline();
         builder.AddConversationEngine();
         builder.AddTranslation();
+        builder.AddOperations();
         await using var app = builder.Build();
         await app.MigrateStorageAsync();
+
+        // As in the running host: the OpenTelemetry SDK listens (its hosted service would build these at start).
+        _ = app.Services.GetService<OpenTelemetry.Trace.TracerProvider>();
+        _ = app.Services.GetService<OpenTelemetry.Metrics.MeterProvider>();
         var pipeline = app.Services.GetRequiredService<TurnPipeline>();
         var engineName = app.Services.GetRequiredService<IDialogEngine>().GetType().FullName!;
 

@@ -76,7 +76,10 @@ internal sealed partial class CaseActions
             turn.Translated(seq, sent.Language, Translation.TranslationSide.Original, sent.Result.Translated ? text : null, _translator.Provider, sent.Result.Note);
         }
 
-        await turn.Session.RepliedAsync(turn.Case.Id, turn.Now, ct);
+        if (await turn.Session.RepliedAsync(turn.Case.Id, turn.Now, ct) is { } opened)
+        {
+            turn.OnCommitted.Add(() => _telemetry.FirstResponse(TimeSpan.FromMilliseconds(turn.Now - opened), turn.Conversation.Channel));
+        }
         await turn.EventAsync("message", null);
         await turn.AuditAsync("case.message", $"{text.Length} characters");
         return new CaseActionResult.Done(seq, ConsoleDelivery.Name(delivery, turn.Push));

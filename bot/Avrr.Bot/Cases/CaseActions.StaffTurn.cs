@@ -61,6 +61,9 @@ internal sealed partial class CaseActions
 
         public ConversationOwner Owner { get; set; }
 
+        /// <summary>What to record once the action is durable (metrics), not on a run that is undone and tried again.</summary>
+        public List<Action> OnCommitted { get; } = [];
+
         public string? Action { get; private set; }
 
         public Change Change { get; private set; }

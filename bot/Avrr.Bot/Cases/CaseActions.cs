@@ -23,6 +23,7 @@ internal sealed partial class CaseActions
     public const int MaxNoteLength = 10_000;
 
     private readonly TurnSessionPool _sessions;
+    private readonly Operations.Telemetry _telemetry;
     private readonly IDialogEngine _engine;
     private readonly IKnowledgeSource _knowledge;
     private readonly ConversationLocks _locks;
@@ -53,8 +54,10 @@ internal sealed partial class CaseActions
         IOptions<PrivacyOptions> privacy,
         StoreConnections connections,
         Translation.Translator translator,
+        Operations.Telemetry telemetry,
         ILogger<CaseActions> logger)
     {
+        _telemetry = telemetry;
         _connections = connections;
         _translator = translator;
         _sessions = sessions;
@@ -73,14 +76,22 @@ internal sealed partial class CaseActions
     }
 
     /// <summary>Takes a waiting case. Exclusive: of any number of counsellors claiming at once, one wins; the others learn who.</summary>
-    public Task<CaseActionResult> ClaimAsync(string reference, StaffMember staff, CancellationToken ct) => RunAsync(reference, staff, async turn =>
+    public async Task<CaseActionResult> ClaimAsync(string reference, StaffMember staff, CancellationToken ct)
+    {
+        using var span = Operations.Telemetry.Traces.StartActivity("avrr.case.claim");
+        var result = await ClaimOnceAsync(reference, staff, ct);
+        span?.SetTag("avrr.case.result", result.GetType().Name.ToLowerInvariant());
+        return result;
+    }
+
+    private Task<CaseActionResult> ClaimOnceAsync(string reference, StaffMember staff, CancellationToken ct) => RunAsync(reference, staff, async turn =>
     {
         if (!staff.TakesCases)
         {
             return new CaseActionResult.Forbidden("Only counsellors and supervisors take cases.");
         }
 
-        if (!await turn.Session.ClaimCaseAsync(turn.Case.Id, staff.UserId, turn.Now, ct))
+        if (await turn.Session.ClaimCaseAsync(turn.Case.Id, staff.UserId, turn.Now, ct) is not { } opened)
         {
             var holder = await turn.Session.AssigneeOfAsync(turn.Case.Id, ct);
             return new CaseActionResult.Conflict(holder == staff.UserId
@@ -89,6 +100,7 @@ internal sealed partial class CaseActions
         }
 
         turn.Owner = ConversationOwner.Counsellor;
+        turn.OnCommitted.Add(() => _telemetry.QueueWait(TimeSpan.FromMilliseconds(turn.Now - opened), turn.Conversation.Channel));
         turn.Tell(new CaseNotice.Joined(staff.DisplayName));
         await turn.EventAsync("claimed", staff.DisplayName);
         await turn.AuditAsync("case.claim", null);
@@ -98,12 +110,13 @@ internal sealed partial class CaseActions
     /// <summary>Auto-assignment: like a claim made for <paramref name="counsellor"/>, so it never takes a case someone claimed meanwhile.</summary>
     public Task<CaseActionResult> AssignAsync(string reference, StaffMember counsellor, CancellationToken ct) => RunAsync(reference, StaffDirectory.System, async turn =>
     {
-        if (!await turn.Session.ClaimCaseAsync(turn.Case.Id, counsellor.UserId, turn.Now, ct))
+        if (await turn.Session.ClaimCaseAsync(turn.Case.Id, counsellor.UserId, turn.Now, ct) is not { } opened)
         {
             return new CaseActionResult.Conflict($"{reference} was claimed meanwhile.");
         }
 
         turn.Owner = ConversationOwner.Counsellor;
+        turn.OnCommitted.Add(() => _telemetry.QueueWait(TimeSpan.FromMilliseconds(turn.Now - opened), turn.Conversation.Channel));
         turn.Tell(new CaseNotice.Joined(counsellor.DisplayName));
         await turn.EventAsync("assigned", counsellor.DisplayName);
         await turn.AuditAsync("case.assign", $"auto-assigned to {counsellor.Email}");
@@ -283,6 +296,11 @@ internal sealed partial class CaseActions
             if (result is not null)
             {
                 _changes.Local(turn!.Change);
+                foreach (var record in turn.OnCommitted)
+                {
+                    record();
+                }
+
                 Log.Done(_logger, turn.Action ?? "action", reference);
                 return result;
             }

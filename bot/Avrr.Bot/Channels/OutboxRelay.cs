@@ -12,6 +12,7 @@ internal sealed partial class OutboxRelay(
     IEnumerable<IChannelSender> senders,
     ConversationEvents events,
     ChannelStatus status,
+    Operations.Telemetry telemetry,
     TimeProvider time,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
@@ -110,6 +111,9 @@ internal sealed partial class OutboxRelay(
 
     private async Task DeliverAsync(IChannelSender sender, OutboxItem item, CancellationToken ct)
     {
+        using var span = Operations.Telemetry.Traces.StartActivity("avrr.delivery");
+        span?.SetTag("avrr.channel", item.Channel);
+        span?.SetTag("avrr.delivery.attempt", item.Attempts + 1);
         try
         {
             if (!await store.ClaimAsync(item, ct))
@@ -142,6 +146,9 @@ internal sealed partial class OutboxRelay(
 
             await store.CompleteAsync(item, result, retryAt, ct);
             status.Record(item.Channel, result, time.GetUtcNow());
+            var outcome = ResultName(result);
+            span?.SetTag("avrr.delivery.result", outcome);
+            telemetry.Delivery(item.Channel, outcome);
             Log.Result(logger, item.Channel, result.GetType().Name, item.Attempts + 1);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -164,6 +171,15 @@ internal sealed partial class OutboxRelay(
             events.Published(item.ConversationId, item.Seq, hasPushDeliveries: true);
         }
     }
+
+    private static string ResultName(SendResult result) => result switch
+    {
+        SendResult.Sent => "sent",
+        SendResult.Held => "held",
+        SendResult.Permanent => "permanent",
+        SendResult.RetryAt => "retry_at",
+        _ => "transient",
+    };
 
     private static partial class Log
     {

@@ -1,6 +1,10 @@
 using Avrr.Bot.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace Avrr.Bot.Hosting;
 
@@ -21,10 +25,35 @@ internal static class OperationsSetup
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        builder.Services.AddSingleton<Operations.Telemetry>();
+        builder.Services.AddHostedService<Operations.BacklogSampler>();
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            // Without somewhere to send them, no span is even created: a turn pays nothing for telemetry.
+            // The standard OTEL_* variables configure the rest (protocol, headers, service name).
+            builder.Services.AddAvrrTelemetry(builder.Configuration).UseOtlpExporter();
+        }
+
         // In-flight turns finish before the process exits.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(20));
         return builder;
     }
+
+    /// <summary>The OpenTelemetry SDK listening to the bot's own traces and metrics (docs/operations.md); exporters are added by the caller.</summary>
+    public static OpenTelemetryBuilder AddAvrrTelemetry(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("avrr-bot"))
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(Operations.Telemetry.Name);
+                if (string.IsNullOrWhiteSpace(configuration["OTEL_TRACES_SAMPLER"]))
+                {
+                    // The request around a span is not itself traced (no ASP.NET Core instrumentation: its URLs carry
+                    // conversation ids and tokens), so a parent-based sampler would drop every span.
+                    tracing.SetSampler(new AlwaysOnSampler());
+                }
+            })
+            .WithMetrics(metrics => metrics.AddMeter(Operations.Telemetry.Name));
 
     public static WebApplication MapOperations(this WebApplication app)
     {

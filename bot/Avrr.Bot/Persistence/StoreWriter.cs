@@ -17,7 +17,7 @@ namespace Avrr.Bot.Persistence;
 /// other's row locks, which other instances also take.
 /// </para>
 /// </summary>
-public sealed partial class StoreWriter(StoreConnections connections, TimeProvider time, ILogger<StoreWriter> logger) : IAsyncDisposable
+public sealed partial class StoreWriter(StoreConnections connections, TimeProvider time, Operations.Telemetry telemetry, ILogger<StoreWriter> logger) : IAsyncDisposable
 {
     /// <summary>At most this many units share a commit, so one commit's work (and its wait) stays small.</summary>
     public const int MaxUnits = 128;
@@ -209,6 +209,7 @@ public sealed partial class StoreWriter(StoreConnections connections, TimeProvid
                     _batch = null;
                     Interlocked.Increment(ref _batches);
                     Interlocked.Add(ref _units, batch.Units);
+                    telemetry.Commit(batch.Units);
                     batch.Durable.TrySetResult();
                 }
                 catch (Exception ex) when (ex is DbException or InvalidOperationException)

@@ -37,7 +37,7 @@ internal static class TranslationSetup
                 TranslationProvider.LibreTranslate => services.GetRequiredService<LibreTranslateEngine>(),
                 _ => null,
             };
-            return new Translator(engine, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<Translator>>());
+            return new Translator(engine, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<Translator>>(), services.GetService<Operations.Telemetry>());
         });
         builder.Services.AddSingleton<MessageTranslator>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MessageTranslator>());

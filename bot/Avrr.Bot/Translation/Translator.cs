@@ -44,13 +44,15 @@ public sealed partial class Translator
     private readonly ITranslationEngine? _engine;
     private readonly TimeProvider _time;
     private readonly ILogger<Translator> _logger;
+    private readonly Operations.Telemetry? _telemetry;
     private readonly ConcurrentDictionary<(string From, string To, string Text), string> _memory = new();
     private readonly Lock _gate = new();
     private (IReadOnlySet<string> Codes, DateTimeOffset At)? _languages;
     private TranslationHealth _health;
 
-    internal Translator(ITranslationEngine? engine, TimeProvider time, ILogger<Translator> logger)
+    internal Translator(ITranslationEngine? engine, TimeProvider time, ILogger<Translator> logger, Operations.Telemetry? telemetry = null)
     {
+        _telemetry = telemetry;
         _engine = engine;
         _time = time;
         _logger = logger;
@@ -114,6 +116,7 @@ public sealed partial class Translator
             var translated = (await _engine.TranslateAsync([prepared.Html], from, to, ct))[0];
             var restored = PersonalDetails.Restore(prepared, translated);
             Succeeded();
+            _telemetry?.Translation(_engine.Name, succeeded: true);
             if (restored is null)
             {
                 return new TranslationResult(text, TranslationStatus.NotTranslated, "the translation lost a protected detail");
@@ -136,6 +139,7 @@ public sealed partial class Translator
             if (!ex.Unsupported)
             {
                 Failed(ex.Message);
+                _telemetry?.Translation(_engine.Name, succeeded: false);
             }
 
             Log.Failed(_logger, _engine.Name, ex.Message);

@@ -31,10 +31,12 @@ internal readonly record struct Accepted(bool IsNew, string ConversationId);
 /// of their address (or created, with their data key), and the message is stored sealed and deduplicated in one short
 /// unit of the store's writer (which shares commits between concurrent webhooks); the platform gets its 200, and <see cref="InboxWorker"/> runs the turn afterwards in order.
 /// </summary>
-internal sealed class InboxIntake(StoreWriter writer, ConversationDirectory directory, BlindIndex index, KeyRing keys, TimeProvider time, InboxSignal signal, ChangeFeed changes)
+internal sealed class InboxIntake(StoreWriter writer, ConversationDirectory directory, BlindIndex index, KeyRing keys, TimeProvider time, InboxSignal signal, ChangeFeed changes, Operations.Telemetry telemetry)
 {
     public async Task<Accepted> AcceptAsync(PushMessage message, CancellationToken ct)
     {
+        using var span = Operations.Telemetry.Traces.StartActivity("avrr.webhook");
+        span?.SetTag("avrr.channel", message.Channel);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var dedupe = index.Hash(message.Channel, message.ExternalId);
         // Everything that does not need the conversation is done before taking the writer, which other webhooks wait for.
@@ -64,6 +66,8 @@ internal sealed class InboxIntake(StoreWriter writer, ConversationDirectory dire
         }, ct);
 
         // Durable now: the platform may have its 200.
+        span?.SetTag("avrr.new", inserted);
+        telemetry.Webhook(message.Channel, inserted);
         if (inserted)
         {
             signal.Nudge();

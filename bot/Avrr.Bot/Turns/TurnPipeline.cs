@@ -30,6 +30,7 @@ internal sealed partial class TurnPipeline
     private readonly ILogger<TurnPipeline> _logger;
     private readonly Translation.Translator _translator;
     private readonly Avrr.Knowledge.IKnowledgeSource _knowledge;
+    private readonly Operations.Telemetry _telemetry;
 
     public TurnPipeline(
         TurnSessionPool sessions,
@@ -45,8 +46,10 @@ internal sealed partial class TurnPipeline
         IOptions<Cases.CasesOptions> cases,
         Translation.Translator translator,
         Avrr.Knowledge.IKnowledgeSource knowledge,
+        Operations.Telemetry telemetry,
         ILogger<TurnPipeline> logger)
     {
+        _telemetry = telemetry;
         _translator = translator;
         _knowledge = knowledge;
         _sessions = sessions;
@@ -70,6 +73,18 @@ internal sealed partial class TurnPipeline
     internal Task<TurnOutcome> ProcessPendingAsync(InboundMessage message, long inboxId, CancellationToken ct) => RunAsync(message, inboxId, ct);
 
     private async Task<TurnOutcome> RunAsync(InboundMessage message, long? pendingInboxId, CancellationToken ct)
+    {
+        using var span = Operations.Telemetry.Traces.StartActivity("avrr.turn");
+        span?.SetTag("avrr.channel", message.Channel);
+        var started = _time.GetTimestamp();
+        var outcome = await RunLockedAsync(message, pendingInboxId, ct);
+        var status = outcome.Status.ToString();
+        span?.SetTag("avrr.turn.status", status);
+        _telemetry.Turn(message.Channel, status, _time.GetElapsedTime(started));
+        return outcome;
+    }
+
+    private async Task<TurnOutcome> RunLockedAsync(InboundMessage message, long? pendingInboxId, CancellationToken ct)
     {
         using var _ = await _locks.AcquireAsync(message.ConversationId, ct);
         for (var attempt = 1; ; attempt++)

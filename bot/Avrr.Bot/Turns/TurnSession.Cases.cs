@@ -62,12 +62,14 @@ internal sealed partial class TurnSession
     }
 
     /// <summary>The claim: a conditional update, so of many counsellors claiming at once exactly one gets the row.</summary>
-    public async Task<bool> ClaimCaseAsync(long caseId, string userId, long now, CancellationToken ct)
+    /// <returns>When the case was opened (for the queue-wait metric), or null when someone else has it.</returns>
+    public async Task<long?> ClaimCaseAsync(long caseId, string userId, long now, CancellationToken ct)
     {
         await using var command = Create(
-            "UPDATE cases SET assignee = @assignee, claimed_at = COALESCE(claimed_at, @now), updated_at = @now, version = version + 1 WHERE id = @id AND status = 0 AND assignee IS NULL",
+            "UPDATE cases SET assignee = @assignee, claimed_at = COALESCE(claimed_at, @now), updated_at = @now, version = version + 1 WHERE id = @id AND status = 0 AND assignee IS NULL RETURNING created_at",
             "assignee", "now", "id");
-        return await Execute(command, ct, userId, now, caseId) == 1;
+        var created = await Scalar(command, ct, userId, now, caseId);
+        return created is null ? null : Convert.ToInt64(created, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async Task<string?> AssigneeOfAsync(long caseId, CancellationToken ct)
@@ -85,11 +87,14 @@ internal sealed partial class TurnSession
         await Execute(command, ct, userId, now, caseId);
     }
 
-    public async Task RepliedAsync(long caseId, long now, CancellationToken ct)
+    /// <returns>When the case was opened, when this is the counsellor's first message (for the first-response metric).</returns>
+    public async Task<long?> RepliedAsync(long caseId, long now, CancellationToken ct)
     {
         await using var command = Create(
-            "UPDATE cases SET first_response_at = COALESCE(first_response_at, @now), last_reply_at = @now, updated_at = @now, version = version + 1 WHERE id = @id", "now", "id");
-        await Execute(command, ct, now, caseId);
+            "UPDATE cases SET first_response_at = COALESCE(first_response_at, @now), last_reply_at = @now, updated_at = @now, version = version + 1 WHERE id = @id RETURNING CASE WHEN first_response_at = @now THEN created_at END",
+            "now", "id");
+        var created = await Scalar(command, ct, now, caseId);
+        return created is null ? null : Convert.ToInt64(created, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async Task CloseCaseAsync(long caseId, string outcome, long now, CancellationToken ct)

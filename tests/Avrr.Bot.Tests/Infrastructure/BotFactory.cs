@@ -38,6 +38,9 @@ public sealed class BotFactory : WebApplicationFactory<Program>
 
     public FakeTimeProvider? Time { get; init; }
 
+    /// <summary>More registrations, after the host's own (e.g. an in-memory telemetry exporter).</summary>
+    public Action<IServiceCollection>? MoreServices { get; init; }
+
     public BotFactory With(string key, string? value)
     {
         _settings[key] = value;
@@ -70,6 +73,8 @@ public sealed class BotFactory : WebApplicationFactory<Program>
                 services.RemoveAll<TimeProvider>();
                 services.AddSingleton<TimeProvider>(Time);
             }
+
+            MoreServices?.Invoke(services);
         });
     }
 

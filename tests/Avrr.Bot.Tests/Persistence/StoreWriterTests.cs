@@ -2,6 +2,7 @@ using System.Data.Common;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -24,7 +25,8 @@ public sealed class StoreWriterTests : IAsyncLifetime
     {
         Directory.CreateDirectory(_directory);
         _connections = new StoreConnections(Options.Create(new StorageOptions { ConnectionString = $"Data Source={Path.Combine(_directory, "w.db")}" }));
-        _writer = new StoreWriter(_connections, new FakeTimeProvider(), NullLogger<StoreWriter>.Instance);
+        var meters = new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        _writer = new StoreWriter(_connections, new FakeTimeProvider(), new Avrr.Bot.Operations.Telemetry(meters), NullLogger<StoreWriter>.Instance);
         await using var connection = await _connections.OpenAsync(default);
         await using var command = connection.Command("""
             PRAGMA journal_mode=WAL;
