@@ -3,19 +3,10 @@ using Microsoft.Data.Sqlite;
 
 namespace Avrr.Bot.Benchmarks;
 
-/// <summary>
-/// The physical floor of a durable turn (performance.md §4): one transaction with an inbox insert, a state read, a
-/// versioned update and an outbox insert, as prepared raw ADO.NET commands on one connection.
-/// </summary>
-internal sealed class BaselineTurn : IBaseline
+/// <summary>The floor of a durable turn on SQLite in WAL mode, with the product's <c>synchronous</c> setting.</summary>
+internal sealed class BaselineTurn : FloorTurn
 {
     private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _insertInbox;
-    private readonly SqliteCommand _read;
-    private readonly SqliteCommand _update;
-    private readonly SqliteCommand _insertOutbox;
-    private readonly byte[] _state = new byte[1024];
-    private long _next;
 
     public BaselineTurn(string file, SqliteSynchronous synchronous, int conversations)
     {
@@ -35,7 +26,7 @@ internal sealed class BaselineTurn : IBaseline
             seed.Transaction = tx;
             seed.CommandText = "INSERT INTO conversation (id, state, version) VALUES (@id, @state, 1)";
             var id = seed.Parameters.Add("@id", SqliteType.Text);
-            seed.Parameters.AddWithValue("@state", _state);
+            seed.Parameters.AddWithValue("@state", State);
             for (var i = 0; i < conversations; i++)
             {
                 id.Value = $"c{i}";
@@ -45,38 +36,10 @@ internal sealed class BaselineTurn : IBaseline
             tx.Commit();
         }
 
-        _insertInbox = Prepare("INSERT INTO inbox (channel, external_id, received_at) VALUES ('bench', @ext, @now) ON CONFLICT (channel, external_id) DO NOTHING", "@ext", "@now");
-        _read = Prepare("SELECT state, version FROM conversation WHERE id = @id", "@id");
-        _update = Prepare("UPDATE conversation SET state = @state, version = version + 1 WHERE id = @id AND version = @version", "@state", "@id", "@version");
-        _insertOutbox = Prepare("INSERT INTO outbox (conversation_id, payload, created_at) VALUES (@id, @payload, @now)", "@id", "@payload", "@now");
-    }
-
-    public void Turn(string conversationId, string replyJson, long now)
-    {
-        using var tx = _connection.BeginTransaction();
-        _insertInbox.Transaction = _read.Transaction = _update.Transaction = _insertOutbox.Transaction = tx;
-        _insertInbox.Parameters[0].Value = "b" + _next++;
-        _insertInbox.Parameters[1].Value = now;
-        _insertInbox.ExecuteNonQuery();
-
-        _read.Parameters[0].Value = conversationId;
-        long version;
-        using (var reader = _read.ExecuteReader())
-        {
-            reader.Read();
-            version = reader.GetInt64(1);
-        }
-
-        _update.Parameters[0].Value = _state;
-        _update.Parameters[1].Value = conversationId;
-        _update.Parameters[2].Value = version;
-        _update.ExecuteNonQuery();
-
-        _insertOutbox.Parameters[0].Value = conversationId;
-        _insertOutbox.Parameters[1].Value = replyJson;
-        _insertOutbox.Parameters[2].Value = now;
-        _insertOutbox.ExecuteNonQuery();
-        tx.Commit();
+        Use(_connection, Prepare("INSERT INTO inbox (channel, external_id, received_at) VALUES ('bench', @ext, @now) ON CONFLICT (channel, external_id) DO NOTHING", "@ext", "@now"),
+            Prepare("SELECT state, version FROM conversation WHERE id = @id", "@id"),
+            Prepare("UPDATE conversation SET state = @state, version = version + 1 WHERE id = @id AND version = @version", "@state", "@id", "@version"),
+            Prepare("INSERT INTO outbox (conversation_id, payload, created_at) VALUES (@id, @payload, @now)", "@id", "@payload", "@now"));
     }
 
     private SqliteCommand Prepare(string sql, params string[] names)
@@ -97,14 +60,5 @@ internal sealed class BaselineTurn : IBaseline
         using var command = _connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    public void Dispose()
-    {
-        _insertInbox.Dispose();
-        _read.Dispose();
-        _update.Dispose();
-        _insertOutbox.Dispose();
-        _connection.Dispose();
     }
 }

@@ -3,18 +3,12 @@ using Npgsql;
 namespace Avrr.Bot.Benchmarks;
 
 /// <summary>
-/// The floor of a durable turn on PostgreSQL: the same four statements as <see cref="BaselineTurn"/> in one
-/// transaction, prepared, on one connection, in a schema of their own beside the product's tables.
+/// The floor of a durable turn on PostgreSQL: the same four statements in one transaction, on one connection, in a
+/// schema of their own beside the product's tables.
 /// </summary>
-internal sealed class PostgresBaselineTurn : IBaseline
+internal sealed class PostgresBaselineTurn : FloorTurn
 {
     private readonly NpgsqlConnection _connection;
-    private readonly NpgsqlCommand _insertInbox;
-    private readonly NpgsqlCommand _read;
-    private readonly NpgsqlCommand _update;
-    private readonly NpgsqlCommand _insertOutbox;
-    private readonly byte[] _state = new byte[1024];
-    private long _next;
 
     public PostgresBaselineTurn(string connectionString, int conversations)
     {
@@ -30,42 +24,15 @@ internal sealed class PostgresBaselineTurn : IBaseline
             """);
         using (var seed = new NpgsqlCommand("INSERT INTO floor.conversation (id, state, version) SELECT 'c' || i, @state, 1 FROM generate_series(0, @n - 1) AS i", _connection))
         {
-            seed.Parameters.AddWithValue("state", _state);
+            seed.Parameters.AddWithValue("state", State);
             seed.Parameters.AddWithValue("n", conversations);
             seed.ExecuteNonQuery();
         }
 
-        _insertInbox = Prepare("INSERT INTO floor.inbox (channel, external_id, received_at) VALUES ('bench', @ext, @now) ON CONFLICT (channel, external_id) DO NOTHING", "ext", "now");
-        _read = Prepare("SELECT state, version FROM floor.conversation WHERE id = @id FOR UPDATE", "id");
-        _update = Prepare("UPDATE floor.conversation SET state = @state, version = version + 1 WHERE id = @id AND version = @version", "state", "id", "version");
-        _insertOutbox = Prepare("INSERT INTO floor.outbox (conversation_id, payload, created_at) VALUES (@id, @payload, @now)", "id", "payload", "now");
-    }
-
-    public void Turn(string conversationId, string replyJson, long now)
-    {
-        using var tx = _connection.BeginTransaction();
-        _insertInbox.Parameters[0].Value = "b" + _next++;
-        _insertInbox.Parameters[1].Value = now;
-        _insertInbox.ExecuteNonQuery();
-
-        _read.Parameters[0].Value = conversationId;
-        long version;
-        using (var reader = _read.ExecuteReader())
-        {
-            reader.Read();
-            version = reader.GetInt64(1);
-        }
-
-        _update.Parameters[0].Value = _state;
-        _update.Parameters[1].Value = conversationId;
-        _update.Parameters[2].Value = version;
-        _update.ExecuteNonQuery();
-
-        _insertOutbox.Parameters[0].Value = conversationId;
-        _insertOutbox.Parameters[1].Value = replyJson;
-        _insertOutbox.Parameters[2].Value = now;
-        _insertOutbox.ExecuteNonQuery();
-        tx.Commit();
+        Use(_connection, Prepare("INSERT INTO floor.inbox (channel, external_id, received_at) VALUES ('bench', @ext, @now) ON CONFLICT (channel, external_id) DO NOTHING", "ext", "now"),
+            Prepare("SELECT state, version FROM floor.conversation WHERE id = @id FOR UPDATE", "id"),
+            Prepare("UPDATE floor.conversation SET state = @state, version = version + 1 WHERE id = @id AND version = @version", "state", "id", "version"),
+            Prepare("INSERT INTO floor.outbox (conversation_id, payload, created_at) VALUES (@id, @payload, @now)", "id", "payload", "now"));
     }
 
     private NpgsqlCommand Prepare(string sql, params string[] names)
@@ -84,19 +51,4 @@ internal sealed class PostgresBaselineTurn : IBaseline
         using var command = new NpgsqlCommand(sql, _connection);
         command.ExecuteNonQuery();
     }
-
-    public void Dispose()
-    {
-        _insertInbox.Dispose();
-        _read.Dispose();
-        _update.Dispose();
-        _insertOutbox.Dispose();
-        _connection.Dispose();
-    }
-}
-
-/// <summary>The raw floor a product turn is compared with, on the store the run uses.</summary>
-internal interface IBaseline : IDisposable
-{
-    void Turn(string conversationId, string replyJson, long now);
 }

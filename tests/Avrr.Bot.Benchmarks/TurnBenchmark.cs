@@ -52,7 +52,7 @@ internal static class TurnBenchmark
         var pipeline = app.Services.GetRequiredService<TurnPipeline>();
         var engineName = app.Services.GetRequiredService<IDialogEngine>().GetType().FullName!;
 
-        using IBaseline baseline = options.Postgres is { } postgres
+        using FloorTurn baseline = options.Postgres is { } postgres
             ? new PostgresBaselineTurn(postgres, options.Conversations)
             : new BaselineTurn(Path.Combine(directory, "baseline.db"), options.Synchronous, options.Conversations);
         var replyJson = JsonSerializer.Serialize(new { type = "message", text = "A reply of ordinary length for a person on a cheap phone." });

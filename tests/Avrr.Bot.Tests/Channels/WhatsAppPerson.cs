@@ -38,6 +38,17 @@ internal sealed class WhatsAppPerson(WhatsAppFake fake, HttpClient bot, string p
         return wamid;
     }
 
+    /// <summary>Says hello, chooses English and agrees, as a person starting out types it, and waits for the menu.</summary>
+    public async Task AgreesAsync()
+    {
+        await WritesAsync("hello");
+        await ReadsAsync("language");
+        await WritesAsync("English");
+        await ReadsAsync("Do you agree");
+        await WritesAsync("yes");
+        await ReadsAsync("What would you like to do?");
+    }
+
     /// <summary>Presses the reply button or list row with this title (or, for a shortened row, this description).</summary>
     public async Task PressesAsync(string title)
     {

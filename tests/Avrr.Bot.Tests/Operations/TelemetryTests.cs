@@ -58,12 +58,7 @@ public sealed class TelemetryTests : IAsyncLifetime
     public async Task A_conversation_and_a_claim_are_traced_and_counted_under_the_documented_names_without_personal_data()
     {
         var person = new WhatsAppPerson(_fake, _http, PhoneNumberId, AppSecret, WaId);
-        await person.WritesAsync("hello");
-        await person.ReadsAsync("language");
-        await person.WritesAsync("English");
-        await person.ReadsAsync("Do you agree");
-        await person.WritesAsync("yes");
-        await person.ReadsAsync("What would you like to do?");
+        await person.AgreesAsync();
         await person.WritesAsync(Secret);
         await person.WritesAsync("counsellor");
         var reference = await WaitForCaseAsync();

@@ -56,15 +56,7 @@ public sealed class SurgeCrashTests : IDisposable
             try
             {
                 // Everyone agrees first, so what follows is kept and can be compared with what the platform received.
-                await Task.WhenAll(people.Select(async person =>
-                {
-                    await person.WritesAsync("hello");
-                    await person.ReadsAsync("language");
-                    await person.WritesAsync("English");
-                    await person.ReadsAsync("Do you agree");
-                    await person.WritesAsync("yes");
-                    await person.ReadsAsync("What would you like to do?");
-                }));
+                await Task.WhenAll(people.Select(person => person.AgreesAsync()));
                 await WaitAsync(async () => await QueuedAsync() == 0);
                 sentBefore = graph.Sent.GroupBy(s => s.To).ToDictionary(g => g.Key, g => g.Count());
                 keptBefore = (await Stored.ActivitiesInFolderAsync(_directory)).Where(a => a.Outgoing).GroupBy(a => a.ConversationId).ToDictionary(g => g.Key, g => g.Count());
