@@ -15,11 +15,28 @@ namespace Avrr.Bot.Tests.Recovery;
 public sealed class CrashRecoveryTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "avrr-crash", Guid.NewGuid().ToString("N"));
+    private readonly List<int> _started = [];
 
     public CrashRecoveryTests() => Directory.CreateDirectory(_directory);
 
     public void Dispose()
     {
+        // Also when an assertion failed half-way: a bot left running would load every later test and benchmark.
+        // By id: a test's `using` may have disposed the Process object without killing what it stands for.
+        foreach (var id in _started)
+        {
+            try
+            {
+                using var process = Process.GetProcessById(id);
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(TimeSpan.FromSeconds(20));
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                // Already gone.
+            }
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
     }
@@ -137,8 +154,12 @@ public sealed class CrashRecoveryTests : IDisposable
         }
     }
 
-    private Task<Process> StartBotAsync(int port, string? failpoint, IReadOnlyDictionary<string, string>? settings = null) =>
-        BotProcess.StartAsync(_directory, port, failpoint, settings);
+    private async Task<Process> StartBotAsync(int port, string? failpoint, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var process = await BotProcess.StartAsync(_directory, port, failpoint, settings);
+        _started.Add(process.Id);
+        return process;
+    }
 
     private static int FreePort() => BotProcess.FreePort();
 }
