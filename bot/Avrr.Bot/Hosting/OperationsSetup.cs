@@ -26,7 +26,6 @@ internal static class OperationsSetup
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         builder.Services.AddSingleton<Operations.Telemetry>();
-        builder.Services.AddHostedService<Operations.BacklogSampler>();
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             // Without somewhere to send them, no span is even created: a turn pays nothing for telemetry.
@@ -40,8 +39,11 @@ internal static class OperationsSetup
     }
 
     /// <summary>The OpenTelemetry SDK listening to the bot's own traces and metrics (docs/operations.md); exporters are added by the caller.</summary>
-    public static OpenTelemetryBuilder AddAvrrTelemetry(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddOpenTelemetry()
+    public static OpenTelemetryBuilder AddAvrrTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        // The backlog gauges count rows every 15 s: only worth it when someone reads them.
+        services.AddHostedService<Operations.BacklogSampler>();
+        return services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("avrr-bot"))
             .WithTracing(tracing =>
             {
@@ -54,6 +56,7 @@ internal static class OperationsSetup
                 }
             })
             .WithMetrics(metrics => metrics.AddMeter(Operations.Telemetry.Name));
+    }
 
     public static WebApplication MapOperations(this WebApplication app)
     {
