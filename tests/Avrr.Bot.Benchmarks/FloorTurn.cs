@@ -3,7 +3,7 @@ using System.Data.Common;
 namespace Avrr.Bot.Benchmarks;
 
 /// <summary>
-/// The physical floor of a durable turn (performance.md §4): one transaction with an inbox insert, a state read, a
+/// The physical floor of a durable turn (docs/benchmarks.md): one transaction with an inbox insert, a state read, a
 /// versioned update and an outbox insert, as prepared raw ADO.NET commands on one connection. The store-specific
 /// subclasses create the tables and the commands.
 /// </summary>

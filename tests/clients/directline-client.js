@@ -14,7 +14,7 @@ global.XMLHttpRequest.prototype.open = function (method, url) {
 const WebSocket = require('ws');
 const [domain, token, mode, scenario, timeoutArg] = process.argv.slice(2);
 if (mode === 'websocket') {
-  // directlinejs checks the global before it uses its WebSocket option (protocols.md §1.10).
+  // directlinejs checks the global before it uses its WebSocket option (the Direct Line 3.0 API reference).
   global.WebSocket = WebSocket;
 }
 const { DirectLine, ConnectionStatus } = require('botframework-directlinejs');

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Avrr.Bot.Activities;
 
 /// <summary>
-/// The Bot Framework Activity schema (protocols.md §2.1), the one shape every channel normalises to.
+/// The Bot Framework Activity schema, the one shape every channel normalises to.
 /// Field names are the wire names, so the same object serves Direct Line now and Azure Bot Service later.
 /// </summary>
 public sealed class Activity

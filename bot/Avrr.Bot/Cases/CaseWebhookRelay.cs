@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Avrr.Bot.Common;
 using Avrr.Bot.Persistence;
 using Microsoft.Extensions.Options;
 
@@ -95,7 +96,7 @@ internal sealed partial class CaseWebhookRelay(
                 using var response = await clients.CreateClient(ClientName).SendAsync(request, ct);
                 error = response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            catch (Exception ex) when (OutboundHttp.IsTransportFailure(ex) && !ct.IsCancellationRequested)
             {
                 error = ex.GetType().Name + ": " + ex.Message;
             }

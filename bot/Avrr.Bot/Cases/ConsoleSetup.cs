@@ -1,3 +1,4 @@
+using Avrr.Bot.Common;
 using Avrr.Bot.Staff;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -33,7 +34,7 @@ internal static class ConsoleSetup
         builder.Services.AddHostedService(services => services.GetRequiredService<CaseAssigner>());
         builder.Services.AddSingleton<CaseWebhookRelay>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CaseWebhookRelay>());
-        builder.Services.AddHttpClient(CaseWebhookRelay.ClientName, client => client.Timeout = TimeSpan.FromSeconds(15));
+        builder.Services.AddOutboundClient(CaseWebhookRelay.ClientName, (_, _) => TimeSpan.FromSeconds(15));
         builder.Services.AddSignalR(options => options.MaximumReceiveMessageSize = 4 * 1024);
         builder.Services.AddOpenApi("console", options => options.ShouldInclude = description => description.RelativePath?.StartsWith("api/console", StringComparison.Ordinal) == true);
         builder.Services.AddSingleton<IAuthorizationHandler, ConsoleAccessHandler>();

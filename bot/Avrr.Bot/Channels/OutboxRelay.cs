@@ -1,3 +1,4 @@
+using Avrr.Bot.Common;
 using Avrr.Bot.Turns;
 
 namespace Avrr.Bot.Channels;
@@ -126,7 +127,7 @@ internal sealed partial class OutboxRelay(
             {
                 result = await sender.SendAsync(item, ct);
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            catch (Exception ex) when (OutboundHttp.IsTransportFailure(ex) && !ct.IsCancellationRequested)
             {
                 result = new SendResult.Transient(ex.GetType().Name + ": " + ex.Message);
             }

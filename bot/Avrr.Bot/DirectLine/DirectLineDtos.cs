@@ -35,7 +35,7 @@ internal sealed record TokenUser(
 [JsonSerializable(typeof(ClientData))]
 internal sealed partial class DirectLineJsonContext : JsonSerializerContext;
 
-/// <summary>Direct Line error responses in the documented shape (protocols.md §1.7).</summary>
+/// <summary>Direct Line error responses in the documented shape (the Direct Line 3.0 API reference).</summary>
 internal static class DirectLineErrors
 {
     public static IResult Error(int status, string code, string message) =>

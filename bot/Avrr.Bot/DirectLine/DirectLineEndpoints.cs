@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Avrr.Bot.Activities;
+using Avrr.Bot.Common;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Turns;
 using Avrr.Dialogs;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace Avrr.Bot.DirectLine;
 
-/// <summary>Direct Line 3.0 as the official clients call it (protocols.md §1.2), served under <c>/v3/directline</c>.</summary>
+/// <summary>Direct Line 3.0 as the official clients call it (the Direct Line 3.0 API reference), served under <c>/v3/directline</c>.</summary>
 internal static partial class DirectLineEndpoints
 {
     public const string ChannelName = "directline";
@@ -203,7 +204,7 @@ internal static partial class DirectLineEndpoints
         }
 
         var clientActivityId = ClientActivityId(activity);
-        // A token pins the user id; the client cannot speak as someone else (protocols.md §1.5).
+        // A token pins the user id; the client cannot speak as someone else (the Direct Line 3.0 API reference).
         activity = Minimal(activity, caller!.Grant?.UserId ?? "dl_anonymous", clientActivityId);
         var externalId = conversationId + "|" + (clientActivityId ?? "srv-" + Guid.NewGuid().ToString("N"));
         var outcome = await pipeline.ProcessAsync(

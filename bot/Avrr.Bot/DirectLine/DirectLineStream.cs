@@ -5,7 +5,7 @@ namespace Avrr.Bot.DirectLine;
 
 /// <summary>
 /// The WebSocket stream: replays everything after the watermark, then pushes new activities as ActivitySets.
-/// Client frames are only empty pings and are ignored (protocols.md §1.3).
+/// Client frames are only empty pings and are ignored (the Direct Line 3.0 API reference).
 /// </summary>
 internal static partial class DirectLineStream
 {

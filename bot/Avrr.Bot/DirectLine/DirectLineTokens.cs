@@ -14,7 +14,7 @@ public enum TokenCheck { Valid, Expired, Invalid }
 
 /// <summary>
 /// HMAC-signed JWTs (HS256). A conversation token binds a conversation and a <c>dl_</c> user id (Web Chat reads the
-/// <c>user</c> claim); a stream token is single-use and lives 60 seconds (protocols.md §1.5).
+/// <c>user</c> claim); a stream token is single-use and lives 60 seconds (the Direct Line 3.0 API reference).
 /// </summary>
 public sealed class DirectLineTokens(DirectLineSecret secret, TimeProvider time)
 {

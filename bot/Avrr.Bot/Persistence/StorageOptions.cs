@@ -4,7 +4,7 @@ namespace Avrr.Bot.Persistence;
 
 public enum StorageProvider { Sqlite, Postgres }
 
-/// <summary>SQLite's durability per commit in WAL mode (performance.md §2).</summary>
+/// <summary>SQLite's durability per commit in WAL mode (the SQLite documentation on WAL).</summary>
 public enum SqliteSynchronous { Normal, Full }
 
 public sealed class StorageOptions

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Avrr.Bot.Translation;
 
 /// <summary>
-/// Azure AI Translator v3 (protocols.md §5.1): <c>POST /translate?api-version=3.0</c> in HTML mode, one target per
+/// Azure AI Translator v3 (the Azure AI Translator v3 reference): <c>POST /translate?api-version=3.0</c> in HTML mode, one target per
 /// call, batches of at most 1,000 elements and 50,000 characters; <c>GET /languages</c> for what it supports.
 /// </summary>
 internal sealed class AzureTranslatorEngine(IHttpClientFactory clients, IOptionsMonitor<TranslationOptions> options) : ITranslationEngine

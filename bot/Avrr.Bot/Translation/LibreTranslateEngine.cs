@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Avrr.Bot.Translation;
 
 /// <summary>
-/// A self-hosted LibreTranslate (protocols.md §5.2): <c>POST /translate</c> with <c>q</c> as an array and
+/// A self-hosted LibreTranslate (the LibreTranslate API documentation): <c>POST /translate</c> with <c>q</c> as an array and
 /// <c>format=html</c>; batches within the server's character limit (<c>/frontend/settings</c>, read once) and of at most
 /// <see cref="MaxBatch"/> texts; <c>GET /languages</c> for what it supports.
 /// </summary>

@@ -24,7 +24,7 @@ internal static class ActivityFactory
             Text = reply.Text,
             TextFormat = "plain",
             Locale = reply.Language,
-            // Only point at activities the client has seen: Web Chat holds a reply for 5 s otherwise (protocols.md §1.6).
+            // Only point at activities the client has seen: Web Chat holds a reply for 5 s otherwise (the Direct Line 3.0 API reference).
             ReplyToId = inbound.Type == ActivityTypes.Message ? inbound.Id : null,
             ChannelData = reply.RightToLeft ? RtlChannelData : LtrChannelData,
         };

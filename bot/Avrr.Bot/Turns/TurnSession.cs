@@ -22,7 +22,7 @@ internal sealed record OpenCase(long Id, string Reference, string? Assignee, int
 
 /// <summary>
 /// One turn's transaction over a raw connection: the durable work of a turn in a few portable statements, with
-/// commands prepared once per connection (EF Core costs ~0.4 ms and ~40 KB per turn here; performance.md §3.2).
+/// commands prepared once per connection (EF Core costs ~0.4 ms and ~40 KB per turn here, measured in docs/benchmarks.md).
 /// </summary>
 internal sealed partial class TurnSession : IAsyncDisposable
 {

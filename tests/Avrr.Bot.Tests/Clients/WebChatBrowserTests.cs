@@ -83,7 +83,7 @@ public sealed class WebChatBrowserTests
                 await Assertions.Expect(Bubble(page, "echo 2: hello web chat")).ToBeVisibleAsync(new() { Timeout = 20000 });
             }
 
-            // Web Chat marks a message "Send failed" when its echo does not arrive within 20 s (protocols.md §1.6).
+            // Web Chat marks a message "Send failed" when its echo does not arrive within 20 s (the Direct Line 3.0 API reference).
             await Task.Delay(TimeSpan.FromSeconds(21));
             foreach (var page in new[] { websocket, polling })
             {

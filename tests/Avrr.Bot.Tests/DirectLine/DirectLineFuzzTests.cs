@@ -5,7 +5,7 @@ using FsCheck.Fluent;
 
 namespace Avrr.Bot.Tests.DirectLine;
 
-/// <summary>No bad input gets a 5xx: Web Chat retries or stops polling on server errors (protocols.md §1.7).</summary>
+/// <summary>No bad input gets a 5xx: Web Chat retries or stops polling on server errors (the Direct Line 3.0 API reference).</summary>
 public sealed class DirectLineFuzzTests : IDisposable
 {
     private readonly BotFactory _factory = new() { Engine = new EchoEngine() };

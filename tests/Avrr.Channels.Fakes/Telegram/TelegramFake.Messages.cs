@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace Avrr.Channels.Fakes.Telegram;
 
 /// <summary>
-/// getMe, sendMessage, answerCallbackQuery, editMessageReplyMarkup and sendChatAction (protocols.md §3.3). Checks run
+/// getMe, sendMessage, answerCallbackQuery, editMessageReplyMarkup and sendChatAction (Telegram Bot API documentation). Checks run
 /// in the order Telegram runs them: the request's own arguments first, then the chat, then what Telegram's server
 /// checks (length after parsing, callback_data bytes, blocked).
 /// </summary>

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Avrr.Channels.Fakes.Telegram;
 
 /// <summary>
-/// The update queue and <c>getUpdates</c> (protocols.md §3.2). An update stays pending until confirmed: by a
+/// The update queue and <c>getUpdates</c> (Telegram Bot API documentation). An update stays pending until confirmed: by a
 /// getUpdates offset above its id, or by a 2xx from the webhook.
 /// </summary>
 public sealed partial class TelegramFake

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace Avrr.Channels.Fakes.Telegram;
 
 /// <summary>
-/// setWebhook, deleteWebhook, getWebhookInfo and the delivery of updates to the webhook (protocols.md §3.2). http://
+/// setWebhook, deleteWebhook, getWebhookInfo and the delivery of updates to the webhook (Telegram Bot API documentation). http://
 /// URLs, any port and local addresses are allowed, as in the Bot API server's <c>--local</c> mode.
 /// </summary>
 public sealed partial class TelegramFake

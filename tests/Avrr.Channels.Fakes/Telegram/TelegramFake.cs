@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace Avrr.Channels.Fakes.Telegram;
 
 /// <summary>
-/// An exact, in-process fake of the Telegram Bot API (protocols.md §3) for one bot token, on 127.0.0.1. Tests play the
+/// An exact, in-process fake of the Telegram Bot API (Telegram Bot API documentation) for one bot token, on 127.0.0.1. Tests play the
 /// person (<see cref="UserSends"/>, <see cref="UserPresses"/>) and read what the bot did (<see cref="Sent"/>,
 /// <see cref="Requests"/>). Answers, status codes and error texts are Telegram's (tdlib's); see README.md for the
 /// few places the fake knowingly differs.

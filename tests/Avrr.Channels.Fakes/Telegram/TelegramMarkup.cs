@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace Avrr.Channels.Fakes.Telegram;
 
-/// <summary>What kind of keyboard a <c>reply_markup</c> is (protocols.md §3.3).</summary>
+/// <summary>What kind of keyboard a <c>reply_markup</c> is (Telegram Bot API documentation).</summary>
 internal enum TelegramMarkupKind
 {
     None,

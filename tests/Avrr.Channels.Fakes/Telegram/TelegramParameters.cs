@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 namespace Avrr.Channels.Fakes.Telegram;
 
 /// <summary>
-/// A call's parameters from the query string, a JSON body or a form body (protocols.md §3.1), merged as tdlib merges
+/// A call's parameters from the query string, a JSON body or a form body (Telegram Bot API documentation), merged as tdlib merges
 /// them: body fields win over query fields of the same name. Values are read the way tdlib reads its string arguments.
 /// </summary>
 internal sealed class TelegramParameters

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace Avrr.Channels.Fakes.Telegram;
 
-/// <summary>One Bot API answer: <c>{"ok":true,"result":...}</c> or the error shape of protocols.md §3.1.</summary>
+/// <summary>One Bot API answer: <c>{"ok":true,"result":...}</c> or the error shape of the Telegram Bot API documentation.</summary>
 internal sealed record TelegramResponse(int Status, JsonObject Body, int? RetryAfter)
 {
     /// <summary>Non-ASCII text stays readable in recorded bodies; the JSON is equivalent either way.</summary>

@@ -6,7 +6,7 @@ namespace Avrr.Channels.Fakes.Telegram;
 /// <summary>
 /// Text with a <c>parse_mode</c>, read as tdlib reads it (td/telegram/MessageEntity.cpp: parse_markdown,
 /// parse_markdown_v2, parse_html), so that escaping mistakes fail here as they fail on Telegram, with tdlib's error
-/// texts, and so that the 4096-character limit is counted after parsing (protocols.md §3.3). Offsets are UTF-16, as
+/// texts, and so that the 4096-character limit is counted after parsing (Telegram Bot API documentation). Offsets are UTF-16, as
 /// in the Bot API. Automatic entities (links, mentions, commands in the bot's text) are not detected.
 /// </summary>
 internal static partial class TelegramText

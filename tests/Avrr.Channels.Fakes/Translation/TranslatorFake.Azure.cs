@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Avrr.Channels.Fakes.Translation;
 
-/// <summary>Azure AI Translator v3 (protocols.md §5.1): translate, detect, languages, its errors and limits.</summary>
+/// <summary>Azure AI Translator v3 (the Azure AI Translator v3 reference): translate, detect, languages, its errors and limits.</summary>
 public sealed partial class TranslatorFake
 {
     private async Task AzureTranslateAsync(HttpContext context)

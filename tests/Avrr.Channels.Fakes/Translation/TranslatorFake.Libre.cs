@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Avrr.Channels.Fakes.Translation;
 
-/// <summary>LibreTranslate (protocols.md §5.2): translate, detect, languages, frontend settings, its errors and limits.</summary>
+/// <summary>LibreTranslate (the LibreTranslate API documentation): translate, detect, languages, frontend settings, its errors and limits.</summary>
 public sealed partial class TranslatorFake
 {
     private async Task LibreTranslateAsync(HttpContext context)

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace Avrr.Channels.Fakes.Translation;
 
 /// <summary>
-/// One fake on 127.0.0.1 that speaks both translation APIs the bot supports (protocols.md §5): Azure AI Translator v3
+/// One fake on 127.0.0.1 that speaks both translation APIs the bot supports (their published API references): Azure AI Translator v3
 /// under <see cref="AzureEndpoint"/> and LibreTranslate under <see cref="LibreTranslateEndpoint"/>. It checks the key,
 /// the languages and each API's request limits as the real services do, answers with their error bodies, can be told
 /// to fail or stall, and records every request so tests can check what left the bot.

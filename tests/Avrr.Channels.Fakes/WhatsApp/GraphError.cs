@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace Avrr.Channels.Fakes.WhatsApp;
 
 /// <summary>
-/// One Graph API error response (protocols.md §4.6). WhatsApp-layer errors carry <c>error_data</c>; the Graph-layer
+/// One Graph API error response (the WhatsApp Cloud API reference). WhatsApp-layer errors carry <c>error_data</c>; the Graph-layer
 /// ones (bad token, unknown object) do not, as on the real service.
 /// </summary>
 public sealed record GraphError(
@@ -51,7 +51,7 @@ public sealed record GraphError(
     public static GraphError InvalidValue(string details) =>
         new(400, 131009, "(#131009) Parameter value is not valid", Details: details);
 
-    /// <summary>A free-form message outside the 24-hour customer service window (§4.5).</summary>
+    /// <summary>A free-form message outside the 24-hour customer service window.</summary>
     public static GraphError ReEngagement() => new(
         400,
         131047,

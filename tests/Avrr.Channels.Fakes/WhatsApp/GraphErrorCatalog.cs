@@ -1,7 +1,7 @@
 namespace Avrr.Channels.Fakes.WhatsApp;
 
 /// <summary>
-/// Titles and details of the Cloud API error codes the bot reacts to (protocols.md §4.6), shared by the
+/// Titles and details of the Cloud API error codes the bot reacts to (the WhatsApp Cloud API reference), shared by the
 /// synchronous error bodies and the asynchronous <c>statuses[].errors</c> of the webhook generator.
 /// </summary>
 public static class GraphErrorCatalog

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Avrr.Channels.Fakes.WhatsApp;
 
 /// <summary>
-/// The documented limits of the message types the bot sends (protocols.md §4.4). The real client libraries do not
+/// The documented limits of the message types the bot sends (the WhatsApp Cloud API reference). The real client libraries do not
 /// check them (their interactive type is <c>unknown</c>), so the fake must. Lengths are UTF-16 string lengths.
 /// A missing field gives code 100; a present field that breaks a limit gives 131009 naming the field.
 /// </summary>
@@ -113,7 +113,7 @@ internal static class MessageRules
 
     private static GraphError? CheckList(JsonObject interactive)
     {
-        // The list body limit is not in §4.4; 4096 is the limit Meta's list-message page gives.
+        // The list body limit is not in the messages reference; 4096 is the limit Meta's list-message page gives.
         var common = CheckBodyHeaderFooter(interactive, bodyMax: 4096, textHeaderOnly: true);
         if (common is not null)
         {

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace Avrr.Channels.Fakes.WhatsApp;
 
 /// <summary>
-/// An exact fake of the WhatsApp Cloud API send side (protocols.md §4.4–§4.7) on 127.0.0.1: it checks the token,
+/// An exact fake of the WhatsApp Cloud API send side (the WhatsApp Cloud API reference) on 127.0.0.1: it checks the token,
 /// the message limits and the 24-hour window as Meta does, answers with Graph's bodies, and records everything.
 /// </summary>
 public sealed class WhatsAppFake : IAsyncDisposable

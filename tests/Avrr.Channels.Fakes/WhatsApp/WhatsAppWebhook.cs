@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace Avrr.Channels.Fakes.WhatsApp;
 
 /// <summary>
-/// Webhook notifications as Meta posts them (protocols.md §4.3), and their <c>X-Hub-Signature-256</c> (§4.2).
+/// Webhook notifications as Meta posts them (the WhatsApp Cloud API reference), and their <c>X-Hub-Signature-256</c>.
 /// Bodies keep non-ASCII characters raw (UTF-8), so both signature paths can be exercised.
 /// </summary>
 public static class WhatsAppWebhook

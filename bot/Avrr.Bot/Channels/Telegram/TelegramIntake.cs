@@ -1,8 +1,14 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Avrr.Bot.Activities;
+using Avrr.Bot.Common;
 using Avrr.Bot.Turns;
 using Avrr.Dialogs;
+using Telegram.Bot;
+using Telegram.Bot.Exceptions;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
+using Telegram.Bot.Types.ReplyMarkups;
+using Activity = Avrr.Bot.Activities.Activity;
 
 namespace Avrr.Bot.Channels.Telegram;
 
@@ -10,7 +16,7 @@ namespace Avrr.Bot.Channels.Telegram;
 /// One Telegram update into the durable inbox (deduplicated by chat and message id, or callback id), answered fast;
 /// the turn runs afterwards. Callback queries are always answered, and typing is shown while the turn runs.
 /// </summary>
-internal sealed partial class TelegramIntake(InboxIntake inbox, OutboxStore outbox, TelegramClient client, ChannelStatus status, TimeProvider time, ILogger<TelegramIntake> logger)
+internal sealed partial class TelegramIntake(InboxIntake inbox, OutboxStore outbox, ITelegramBotClient client, ChannelStatus status, TimeProvider time, ILogger<TelegramIntake> logger)
 {
     /// <summary>Telegram's limits as the dialog shapes replies: 4096 characters, an inline keyboard (one button per row).</summary>
     public static ChannelCapabilities Capabilities { get; } = new(TelegramSender.MaxText, 24, true);
@@ -19,20 +25,19 @@ internal sealed partial class TelegramIntake(InboxIntake inbox, OutboxStore outb
     /// True when a new message was stored; false for a duplicate or an update not for the bot (group chats, edits,
     /// other kinds); null when a message or button press is malformed (the webhook answers 400).
     /// </returns>
-    public async Task<bool?> AcceptAsync(JsonNode update, CancellationToken ct)
+    public async Task<bool?> AcceptAsync(Update update, CancellationToken ct)
     {
-        if (update["message"] is JsonObject message)
+        if (update.Message is { } message)
         {
             return await AcceptMessageAsync(message, ct);
         }
 
-        if (update["callback_query"] is JsonObject callback)
+        if (update.CallbackQuery is { } callback)
         {
             return await AcceptCallbackAsync(callback, ct);
         }
 
-        if (update["my_chat_member"].Get("new_chat_member").Get("status").AsString() == "kicked"
-            && update["my_chat_member"].Get("chat").Get("id").AsLong() is { } blockedBy)
+        if (update.MyChatMember is { NewChatMember.Status: ChatMemberStatus.Kicked, Chat.Id: var blockedBy and not 0 })
         {
             // The person blocked the bot: stop now rather than at the next failed send.
             await outbox.OptOutAddressAsync(TelegramSender.ChannelName, Address(blockedBy), "the person blocked the bot", ct);
@@ -41,58 +46,70 @@ internal sealed partial class TelegramIntake(InboxIntake inbox, OutboxStore outb
         return false;
     }
 
-    private async Task<bool?> AcceptMessageAsync(JsonObject message, CancellationToken ct)
+    private async Task<bool?> AcceptMessageAsync(Message message, CancellationToken ct)
     {
-        if (message["chat"].Get("type").AsString() != "private")
-        {
-            return false;
-        }
-
-        if (message["chat"].Get("id").AsLong() is not { } chatId || message["message_id"].AsLong() is not { } messageId)
+        // A chat's id is never 0 and a message's id is 0 only for ephemeral messages, which are not for the bot.
+        if (message.Chat is null || message.Chat.Id == 0 || message.Id == 0)
         {
             return null;
         }
 
+        if (message.Chat.Type != ChatType.Private)
+        {
+            return false;
+        }
+
         // Photos, voice notes, stickers: a placeholder the dialog answers, rather than silence.
-        var text = message["text"].AsString() ?? "[" + (message.Select(p => p.Key).FirstOrDefault(k => k is "photo" or "voice" or "audio" or "video" or "document" or "sticker" or "location" or "contact") ?? "message") + "]";
+        var text = message.Text ?? "[" + Placeholder(message.Type) + "]";
         string? start = null;
-        if (text is not null && (text == "/start" || text.StartsWith("/start ", StringComparison.Ordinal)))
+        if (text == "/start" || text.StartsWith("/start ", StringComparison.Ordinal))
         {
             // A deep link (t.me/<bot>?start=<parameter>, e.g. a counselling centre's QR code) arrives as "/start <parameter>".
             start = text.Length > 7 ? text[7..].Trim() : null;
             text = null;
         }
 
-        var activity = NewActivity(text, message["from"].Get("language_code").AsString());
-        var id = $"m:{Address(chatId)}:{messageId.ToString(CultureInfo.InvariantCulture)}";
-        return await AcceptAsync(chatId, id, activity, start, ct);
+        var activity = NewActivity(text, message.From?.LanguageCode);
+        var id = $"m:{Address(message.Chat.Id)}:{message.Id.ToString(CultureInfo.InvariantCulture)}";
+        return await AcceptAsync(message.Chat.Id, id, activity, start, ct);
     }
 
-    private async Task<bool?> AcceptCallbackAsync(JsonObject callback, CancellationToken ct)
+    private static string Placeholder(MessageType type) => type switch
     {
-        var queryId = callback["id"].AsString();
-        if (callback["message"] is not JsonObject original || original["chat"].Get("id").AsLong() is not { } chatId || queryId is null)
+        MessageType.Photo => "photo",
+        MessageType.Voice => "voice",
+        MessageType.Audio => "audio",
+        MessageType.Video => "video",
+        MessageType.Document => "document",
+        MessageType.Sticker => "sticker",
+        MessageType.Location => "location",
+        MessageType.Contact => "contact",
+        _ => "message",
+    };
+
+    private async Task<bool?> AcceptCallbackAsync(CallbackQuery callback, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(callback.Id) || callback.Message is not { Chat.Id: var chatId and not 0 } original)
         {
             return null;
         }
 
-        var data = callback["data"].AsString() ?? "";
+        var data = callback.Data ?? "";
         // The pressed button's title comes back with the keyboard; a hashed value is matched by that title alone.
-        var title = original["reply_markup"].Get("inline_keyboard").AsArrayOrEmpty().SelectMany(row => row.AsArrayOrEmpty())
-            .FirstOrDefault(button => button.Get("callback_data").AsString() == data).Get("text").AsString();
-        var activity = NewActivity(title ?? data, callback["from"].Get("language_code").AsString());
+        var title = original.ReplyMarkup?.InlineKeyboard.SelectMany(row => row).FirstOrDefault(button => button.CallbackData == data)?.Text;
+        var activity = NewActivity(title ?? data, callback.From?.LanguageCode);
         if (!data.StartsWith("h:", StringComparison.Ordinal))
         {
             activity.Value = ActivityJson.ChoicePayload(data);
         }
 
-        var accepted = await AcceptAsync(chatId, "cb:" + queryId, activity, null, ct);
+        var accepted = await AcceptAsync(chatId, "cb:" + callback.Id, activity, null, ct);
         // Answer even a duplicate: the person's client shows a spinner until the query is answered.
-        _ = BestEffortAsync("answerCallbackQuery", new JsonObject { ["callback_query_id"] = queryId });
-        if (accepted && original["message_id"].AsLong() is { } messageId && original["reply_markup"] is not null)
+        _ = BestEffortAsync("answerCallbackQuery", token => client.AnswerCallbackQuery(callback.Id, cancellationToken: token));
+        if (accepted && original.Id != 0 && original.ReplyMarkup is not null)
         {
             // The keyboard has been used: remove it, so an old question is not answered twice by accident.
-            _ = BestEffortAsync("editMessageReplyMarkup", new JsonObject { ["chat_id"] = chatId, ["message_id"] = messageId, ["reply_markup"] = new JsonObject { ["inline_keyboard"] = new JsonArray() } });
+            _ = BestEffortAsync("editMessageReplyMarkup", token => client.EditMessageReplyMarkup(chatId, original.Id, InlineKeyboardMarkup.Empty(), cancellationToken: token));
         }
 
         return accepted;
@@ -103,7 +120,7 @@ internal sealed partial class TelegramIntake(InboxIntake inbox, OutboxStore outb
         var accepted = await inbox.AcceptAsync(new PushMessage(TelegramSender.ChannelName, Address(chatId), externalId, activity, Capabilities, start), ct);
         if (accepted.IsNew)
         {
-            _ = BestEffortAsync("sendChatAction", new JsonObject { ["chat_id"] = chatId, ["action"] = "typing" });
+            _ = BestEffortAsync("sendChatAction", token => client.SendChatAction(chatId, ChatAction.Typing, cancellationToken: token));
         }
 
         return accepted.IsNew;
@@ -122,16 +139,17 @@ internal sealed partial class TelegramIntake(InboxIntake inbox, OutboxStore outb
         From = new ChannelAccount { Id = "person", Role = RoleTypes.User },
     };
 
-    private async Task BestEffortAsync(string method, JsonObject parameters)
+    private async Task BestEffortAsync(string method, Func<CancellationToken, Task> call)
     {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10), time);
         try
         {
-            await client.CallAsync(method, parameters, TimeSpan.FromSeconds(10), CancellationToken.None);
+            await call(timeout.Token);
         }
-        catch (Exception ex) when (ex is ChannelApiException or HttpRequestException or TaskCanceledException)
+        catch (Exception ex) when (ex is RequestException || OutboundHttp.IsTransportFailure(ex))
         {
-            status.Error(TelegramSender.ChannelName, $"{method}: {(ex as ChannelApiException)?.Description ?? ex.GetType().Name}", time.GetUtcNow());
-            Log.BestEffortFailed(logger, method, (ex as ChannelApiException)?.Code ?? 0);
+            status.Error(TelegramSender.ChannelName, $"{method}: {TelegramSender.Describe(ex)}", time.GetUtcNow());
+            Log.BestEffortFailed(logger, method, (ex as ApiRequestException)?.ErrorCode ?? 0);
         }
     }
 

@@ -1,8 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Avrr.Bot.Common;
 using Microsoft.Extensions.Options;
+using Telegram.Bot;
+using Telegram.Bot.Exceptions;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
 
 namespace Avrr.Bot.Channels.Telegram;
 
@@ -11,7 +15,7 @@ namespace Avrr.Bot.Channels.Telegram;
 /// secret. Either way an update is stored before it is confirmed, so none is lost and none runs twice.
 /// </summary>
 internal sealed partial class TelegramReceiver(
-    TelegramClient client,
+    ITelegramBotClient client,
     TelegramIntake intake,
     IOptions<TelegramOptions> options,
     ChannelStatus status,
@@ -20,7 +24,10 @@ internal sealed partial class TelegramReceiver(
 {
     public const string WebhookPath = "/channels/telegram";
     public const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";
-    private static readonly JsonArray AllowedUpdates = ["message", "callback_query", "my_chat_member"];
+    private static readonly UpdateType[] AllowedUpdates = [UpdateType.Message, UpdateType.CallbackQuery, UpdateType.MyChatMember];
+
+    /// <summary>Above the long-poll timeout, so a quiet <c>getUpdates</c> is not cut short.</summary>
+    public static TimeSpan PollCallTimeout(TelegramOptions settings) => TimeSpan.FromSeconds(Math.Clamp(settings.PollTimeoutSeconds, 0, 50) + 15);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -36,17 +43,12 @@ internal sealed partial class TelegramReceiver(
 
     private async Task RegisterWebhookAsync(TelegramOptions settings, CancellationToken ct)
     {
-        var request = new JsonObject
-        {
-            ["url"] = settings.PublicUrl!.TrimEnd('/') + WebhookPath,
-            ["secret_token"] = settings.WebhookSecret,
-            ["allowed_updates"] = AllowedUpdates.DeepClone(),
-        };
+        var url = settings.PublicUrl!.TrimEnd('/') + WebhookPath;
         for (var attempt = 0; !ct.IsCancellationRequested; attempt++)
         {
             try
             {
-                await client.CallAsync("setWebhook", (JsonObject)request.DeepClone(), ct);
+                await client.SetWebhook(url, secretToken: settings.WebhookSecret, allowedUpdates: AllowedUpdates, cancellationToken: ct);
                 Log.WebhookSet(logger);
                 return;
             }
@@ -61,7 +63,7 @@ internal sealed partial class TelegramReceiver(
     private async Task PollAsync(TelegramOptions settings, CancellationToken ct)
     {
         var timeout = Math.Clamp(settings.PollTimeoutSeconds, 0, 50);
-        long offset = 0;
+        var offset = 0;
         var webhookCleared = false;
         for (var failures = 0; !ct.IsCancellationRequested;)
         {
@@ -70,21 +72,16 @@ internal sealed partial class TelegramReceiver(
                 if (!webhookCleared)
                 {
                     // getUpdates answers 409 while a webhook is set; pending updates are kept.
-                    await client.CallAsync("deleteWebhook", new JsonObject { ["drop_pending_updates"] = false }, ct);
+                    await client.DeleteWebhook(dropPendingUpdates: false, cancellationToken: ct);
                     webhookCleared = true;
                 }
 
-                var updates = await client.CallAsync("getUpdates", new JsonObject { ["offset"] = offset, ["timeout"] = timeout, ["allowed_updates"] = AllowedUpdates.DeepClone() }, TimeSpan.FromSeconds(timeout + 15), ct);
-                foreach (var update in updates?.AsArray() ?? [])
+                var updates = await client.GetUpdates(offset, timeout: timeout, allowedUpdates: AllowedUpdates, cancellationToken: ct);
+                foreach (var update in updates)
                 {
-                    if (update is null)
-                    {
-                        continue;
-                    }
-
                     // Stored first, then confirmed by the next offset: a crash here means a redelivery, which the inbox drops.
                     await intake.AcceptAsync(update, ct);
-                    offset = update["update_id"]!.GetValue<long>() + 1;
+                    offset = update.Id + 1;
                 }
 
                 failures = 0;
@@ -101,16 +98,16 @@ internal sealed partial class TelegramReceiver(
 
     private void Report(Exception ex)
     {
-        var error = ex is ChannelApiException api ? $"{api.Code}: {api.Description}" : ex.GetType().Name;
+        var error = TelegramSender.Describe(ex);
         status.Error(TelegramSender.ChannelName, error, time.GetUtcNow());
-        Log.ReceiveFailed(logger, (ex as ChannelApiException)?.Code ?? 0, ex.GetType().Name);
+        Log.ReceiveFailed(logger, (ex as ApiRequestException)?.ErrorCode ?? 0, error);
     }
 
     private static TimeSpan Delay(Exception ex, int failures) =>
-        ex is ChannelApiException { RetryAfter: { } wait } ? wait : TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Min(failures, 5))));
+        ex is ApiRequestException { Parameters.RetryAfter: { } seconds } ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Min(failures, 5))));
 
     /// <summary>The webhook endpoint: the secret in constant time, then the update into the inbox, then 200.</summary>
-    public static async Task<IResult> HandleWebhookAsync(HttpContext context, IOptions<TelegramOptions> options, TelegramIntake intake)
+    public static async Task<IResult> HandleWebhookAsync(HttpContext context, IOptions<TelegramOptions> options)
     {
         var settings = options.Value;
         if (!settings.Enabled || settings.Mode != TelegramMode.Webhook || string.IsNullOrEmpty(settings.WebhookSecret))
@@ -124,28 +121,30 @@ internal sealed partial class TelegramReceiver(
             return Results.Unauthorized();
         }
 
-        var body = await DirectLine.BoundedBody.ReadAsync(context.Request, 1_000_000, context.RequestAborted);
+        var body = await BoundedBody.ReadAsync(context.Request, 1_000_000, context.RequestAborted);
         if (body is null)
         {
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
-        JsonNode? update;
+        Update? update;
         try
         {
-            update = JsonNode.Parse(body);
+            update = JsonSerializer.Deserialize<Update>(body, JsonBotAPI.Options);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or FormatException or InvalidOperationException)
         {
+            // The library's converters throw more than JsonException on shapes Telegram never sends.
             return Results.BadRequest();
         }
 
-        if (update is not JsonObject)
+        if (update is null)
         {
             return Results.BadRequest();
         }
 
         // A message Telegram sent in a shape no update has is refused; everything else is acknowledged at once.
+        var intake = context.RequestServices.GetRequiredService<TelegramIntake>();
         return await intake.AcceptAsync(update, context.RequestAborted) is null ? Results.BadRequest() : Results.Ok();
     }
 

@@ -1,13 +1,17 @@
+using System.Globalization;
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Nodes;
 using Avrr.Bot.Activities;
 using Microsoft.Extensions.Options;
+using Telegram.Bot;
+using Telegram.Bot.Exceptions;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace Avrr.Bot.Channels.Telegram;
 
 /// <summary>Activities to <c>sendMessage</c>: choices become an inline keyboard, long texts are split under 4096.</summary>
-internal sealed class TelegramSender(TelegramClient client, IOptions<TelegramOptions> options, TimeProvider time) : IChannelSender
+internal sealed class TelegramSender(ITelegramBotClient client, IOptions<TelegramOptions> options, TimeProvider time) : IChannelSender
 {
     public const string ChannelName = "telegram";
     public const int MaxText = 4096;
@@ -20,42 +24,61 @@ internal sealed class TelegramSender(TelegramClient client, IOptions<TelegramOpt
     public async Task<SendResult> SendAsync(OutboxItem item, CancellationToken ct)
     {
         var parts = Split(item.Activity.Text ?? "");
+        var chatId = long.Parse(item.Address, CultureInfo.InvariantCulture);
         string? lastId = null;
         try
         {
             for (var i = 0; i < parts.Count; i++)
             {
                 await _pacer.WaitAsync(item.Address, ct);
-                var request = new JsonObject { ["chat_id"] = long.Parse(item.Address, System.Globalization.CultureInfo.InvariantCulture), ["text"] = parts[i] };
-                if (i == parts.Count - 1 && Keyboard(item.Activity) is { } keyboard)
-                {
-                    request["reply_markup"] = keyboard;
-                }
-
-                var message = await client.CallAsync("sendMessage", request, ct);
-                lastId = message?["message_id"]?.ToString();
+                var keyboard = i == parts.Count - 1 ? Keyboard(item.Activity) : null;
+                var message = await client.SendMessage(chatId, parts[i], replyMarkup: keyboard, cancellationToken: ct);
+                lastId = message.Id.ToString(CultureInfo.InvariantCulture);
             }
 
             return new SendResult.Sent(lastId);
         }
-        catch (ChannelApiException error)
+        catch (ApiRequestException error)
         {
             return Classify(error, time.GetUtcNow());
         }
+        catch (RequestException error) when (!ct.IsCancellationRequested)
+        {
+            // The library's own word for a request that got no answer (network, timeout, unreadable body).
+            return new SendResult.Transient(Describe(error));
+        }
     }
 
-    internal static SendResult Classify(ChannelApiException error, DateTimeOffset now) => error switch
+    internal static SendResult Classify(ApiRequestException error, DateTimeOffset now) => error switch
     {
-        { RetryAfter: { } wait } => new SendResult.RetryAt(now + wait, $"{error.Code}: {error.Description}"),
-        _ when TelegramClient.IsBlocked(error) => new SendResult.Permanent($"{error.Code}: {error.Description}", OptOut: true),
-        { Code: >= 500 } => new SendResult.Transient($"{error.Code}: {error.Description}"),
+        { Parameters.RetryAfter: { } seconds } => new SendResult.RetryAt(now + TimeSpan.FromSeconds(seconds), Describe(error)),
+        _ when IsBlocked(error) => new SendResult.Permanent(Describe(error), OptOut: true),
+        { ErrorCode: >= 500 } => new SendResult.Transient(Describe(error)),
         // A wrong token is the operator's to fix: keep retrying slowly, visible on the settings page.
-        { Code: 401 or 404 } => new SendResult.Transient($"{error.Code}: {error.Description} (check Channels:Telegram:Token)"),
-        _ => new SendResult.Permanent($"{error.Code}: {error.Description}"),
+        { ErrorCode: 401 or 404 } => new SendResult.Transient($"{Describe(error)} (check Channels:Telegram:Token)"),
+        _ => new SendResult.Permanent(Describe(error)),
     };
 
+    internal static string Describe(ApiRequestException error) => $"{error.ErrorCode}: {error.Message}";
+
+    /// <summary>
+    /// What an operator can act on, never a token: the platform's answer, or the cause the library wrapped
+    /// ("HttpRequestException" for a refused connection, a timeout, an open breaker).
+    /// </summary>
+    internal static string Describe(Exception error) => error switch
+    {
+        ApiRequestException api => Describe(api),
+        RequestException { InnerException: { } cause } => cause.GetType().Name,
+        _ => error.GetType().Name,
+    };
+
+    /// <summary>The person blocked the bot or deleted their account: Telegram's 403 descriptions say which.</summary>
+    internal static bool IsBlocked(ApiRequestException error) =>
+        error.ErrorCode == (int)HttpStatusCode.Forbidden
+        && (error.Message.Contains("blocked", StringComparison.OrdinalIgnoreCase) || error.Message.Contains("deactivated", StringComparison.OrdinalIgnoreCase) || error.Message.Contains("kicked", StringComparison.OrdinalIgnoreCase));
+
     /// <summary>One button per row, so long labels in any script stay readable on a small phone.</summary>
-    internal static JsonObject? Keyboard(Activity activity)
+    internal static InlineKeyboardMarkup? Keyboard(Activity activity)
     {
         var actions = activity.SuggestedActions?.Actions;
         if (actions is not { Count: > 0 })
@@ -63,15 +86,15 @@ internal sealed class TelegramSender(TelegramClient client, IOptions<TelegramOpt
             return null;
         }
 
-        var rows = new JsonArray();
+        var rows = new List<InlineKeyboardButton[]>(actions.Count);
         foreach (var action in actions)
         {
             var title = action.Title ?? action.Text ?? "";
             var value = action.Value is { } payload && payload.TryGetProperty("choice", out var choice) ? choice.GetString() ?? title : title;
-            rows.Add(new JsonArray(new JsonObject { ["text"] = title, ["callback_data"] = CallbackData(value) }));
+            rows.Add([InlineKeyboardButton.WithCallbackData(title, CallbackData(value))]);
         }
 
-        return new JsonObject { ["inline_keyboard"] = rows };
+        return new InlineKeyboardMarkup(rows);
     }
 
     /// <summary>

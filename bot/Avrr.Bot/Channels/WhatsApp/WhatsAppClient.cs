@@ -4,21 +4,23 @@ using Microsoft.Extensions.Options;
 
 namespace Avrr.Bot.Channels.WhatsApp;
 
-/// <summary>The Cloud API calls the bot makes (protocols.md §4.4): messages and read marks, errors keyed on their code.</summary>
-public sealed class WhatsAppClient : IDisposable
+/// <summary>The Cloud API calls the bot makes (the WhatsApp Cloud API reference): messages and read marks, errors keyed on their code.</summary>
+public sealed class WhatsAppClient
 {
+    /// <summary>The named client, on the outbound transport pipeline (a timeout and a circuit breaker, no retries).</summary>
+    public const string ClientName = "whatsapp";
+
     private readonly HttpClient _http;
     private readonly string _messages;
 
-    public WhatsAppClient(IOptions<WhatsAppOptions> options)
+    public WhatsAppClient(IOptions<WhatsAppOptions> options, IHttpClientFactory clients)
     {
         var settings = options.Value;
-        _http = new HttpClient { BaseAddress = new Uri(settings.GraphApiBaseUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(20) };
+        _http = clients.CreateClient(ClientName);
+        _http.BaseAddress = new Uri(settings.GraphApiBaseUrl.TrimEnd('/') + "/");
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings.AccessToken);
         _messages = settings.PhoneNumberId + "/messages";
     }
-
-    public void Dispose() => _http.Dispose();
 
     public async Task<JsonNode?> PostAsync(JsonObject body, CancellationToken ct)
     {

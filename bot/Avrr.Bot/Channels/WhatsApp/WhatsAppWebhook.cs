@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Avrr.Bot.Activities;
+using Avrr.Bot.Common;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Turns;
 using Avrr.Dialogs;
@@ -51,7 +52,7 @@ internal sealed partial class WhatsAppWebhook(
             return Results.NotFound();
         }
 
-        var body = await DirectLine.BoundedBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted);
+        var body = await BoundedBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted);
         if (body is null)
         {
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
@@ -241,7 +242,7 @@ internal sealed partial class WhatsAppWebhook(
                 ["typing_indicator"] = new JsonObject { ["type"] = "text" },
             }, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is ChannelApiException or HttpRequestException or TaskCanceledException)
+        catch (Exception ex) when (ex is ChannelApiException || OutboundHttp.IsTransportFailure(ex))
         {
             status.Error(WhatsAppSender.ChannelName, "mark as read: " + ((ex as ChannelApiException)?.Description ?? ex.GetType().Name), time.GetUtcNow());
         }

@@ -1,5 +1,6 @@
-namespace Avrr.Bot.DirectLine;
+namespace Avrr.Bot.Common;
 
+/// <summary>A request body read with a limit, for every endpoint that takes JSON from outside (Direct Line, webhooks).</summary>
 internal static class BoundedBody
 {
     /// <summary>Reads the request body, or returns null as soon as it exceeds <paramref name="maxBytes"/>.</summary>
