@@ -1,7 +1,7 @@
 using Avrr.Bot.Admin;
-using Avrr.Bot.Cases;
 using Avrr.Bot.Channels;
 using Avrr.Bot.Cli;
+using Avrr.Bot.Console;
 using Avrr.Bot.Hosting;
 using Avrr.Bot.Staff;
 using Avrr.Bot.WebChat;

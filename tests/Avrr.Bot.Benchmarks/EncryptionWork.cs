@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Avrr.Bot.Privacy;
-using Microsoft.Data.Sqlite;
 
 namespace Avrr.Bot.Benchmarks;
 

@@ -22,5 +22,5 @@ finally
     Directory.Delete(directory, recursive: true);
 }
 
-Console.WriteLine(result.ToJson());
+System.Console.WriteLine(result.ToJson());
 return result.TargetMet ? 0 : 1;

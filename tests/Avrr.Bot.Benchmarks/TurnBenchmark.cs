@@ -261,28 +261,28 @@ internal sealed record BenchmarkResult(Samples Product, Samples Baseline, Sample
     public string ToJson()
     {
         static double R(double value) => Math.Round(value, 4);
-        Console.WriteLine($"{"",-10} {"turns/s",10} {"p50 ms",8} {"p99 ms",8} {"p99.9 ms",9} {"B/turn",9}");
+        System.Console.WriteLine($"{"",-10} {"turns/s",10} {"p50 ms",8} {"p99 ms",8} {"p99.9 ms",9} {"B/turn",9}");
         foreach (var (name, s) in new[] { ("baseline", Baseline), ("product", Product) })
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-10} {s.TurnsPerSecond,10:F0} {s.Percentile(0.5),8:F3} {s.Percentile(0.99),8:F3} {s.Percentile(0.999),9:F3} {s.BytesPerTurn,9:F0}"));
+            System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-10} {s.TurnsPerSecond,10:F0} {s.Percentile(0.5),8:F3} {s.Percentile(0.99),8:F3} {s.Percentile(0.999),9:F3} {s.BytesPerTurn,9:F0}"));
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio {Ratio:F3} (target ≥ {RatioTarget}), product p99 {Product.Percentile(0.99):F3} ms (target < {P99TargetMs} ms): {(TargetMet ? "met" : "NOT met")}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"encryption: {EncryptionMicros:F1} µs and {Encryption.BytesPerTurn:F0} B per turn ({Work.ActivitiesPerTurn} activities of {Work.ActivityBytes} B, state of {Work.StateBytes} B), {EncryptionShare:P1} of the product turn"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"50 conversations at once: {ConcurrentTurnsPerSecond:F0} turns/s ({ConcurrentTurnsPerSecond / Baseline.TurnsPerSecond:F2}× the single-transaction floor); {RetainedBytesPerConversation:F0} B kept in memory per conversation"));
+        System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio {Ratio:F3} (target ≥ {RatioTarget}), product p99 {Product.Percentile(0.99):F3} ms (target < {P99TargetMs} ms): {(TargetMet ? "met" : "NOT met")}"));
+        System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"encryption: {EncryptionMicros:F1} µs and {Encryption.BytesPerTurn:F0} B per turn ({Work.ActivitiesPerTurn} activities of {Work.ActivityBytes} B, state of {Work.StateBytes} B), {EncryptionShare:P1} of the product turn"));
+        System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"50 conversations at once: {ConcurrentTurnsPerSecond:F0} turns/s ({ConcurrentTurnsPerSecond / Baseline.TurnsPerSecond:F2}× the single-transaction floor); {RetainedBytesPerConversation:F0} B kept in memory per conversation"));
         if (Http is { } http)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"webhooks: {http.Messages} signed WhatsApp messages, {Options.HttpContacts} contacts, {Options.HttpConcurrency} in flight: acknowledged at {http.AckPerSecond:F0}/s (p50 {http.AckP50Ms:F1} ms, p99 {http.AckP99Ms:F1} ms, {http.Failures} not 200), answered end to end at {http.EndToEndPerSecond:F0}/s ({http.Answered} answered)"));
+            System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"webhooks: {http.Messages} signed WhatsApp messages, {Options.HttpContacts} contacts, {Options.HttpConcurrency} in flight: acknowledged at {http.AckPerSecond:F0}/s (p50 {http.AckP50Ms:F1} ms, p99 {http.AckP99Ms:F1} ms, {http.Failures} not 200), answered end to end at {http.EndToEndPerSecond:F0}/s ({http.Answered} answered)"));
         }
 
         if (StoredConversations > 0)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{StoredConversations:N0} stored conversations: {TurnMsAtStored:F3} ms per turn against {TurnMsAtThousand:F3} ms at 1,000 ({TurnMsAtStored / TurnMsAtThousand:F2}×)"));
+            System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{StoredConversations:N0} stored conversations: {TurnMsAtStored:F3} ms per turn against {TurnMsAtThousand:F3} ms at 1,000 ({TurnMsAtStored / TurnMsAtThousand:F2}×)"));
         }
 
         if (ColdStart is { } cold)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"start to first answered turn, published (ReadyToRun): {cold.FirstStartMs:F0} ms on an empty database, {cold.RestartMs:F0} ms on an existing one ({cold.BuildOutputRestartMs:F0} ms from the build output, JIT only); idle RSS {cold.IdleRssBytes / 1048576.0:F0} MB"));
+            System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"start to first answered turn, published (ReadyToRun): {cold.FirstStartMs:F0} ms on an empty database, {cold.RestartMs:F0} ms on an existing one ({cold.BuildOutputRestartMs:F0} ms from the build output, JIT only); idle RSS {cold.IdleRssBytes / 1048576.0:F0} MB"));
         }
 
         var json = new Dictionary<string, object>

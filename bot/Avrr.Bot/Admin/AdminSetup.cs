@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using Avrr.Bot.Audit;
+using Avrr.Bot.Console;
 using Avrr.Bot.Knowledge;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Staff;
@@ -17,10 +19,10 @@ internal static class AdminSetup
         builder.Services.AddRazorPages(options =>
         {
             options.Conventions.AuthorizeFolder("/Admin", StaffSetup.AdminPolicy);
-            options.Conventions.AuthorizeFolder("/Console", Cases.ConsoleSetup.ConsolePolicy);
+            options.Conventions.AuthorizeFolder("/Console", ConsoleSetup.ConsolePolicy);
             options.Conventions.AddPageRoute("/Console/Index", "console/cases/{reference}");
-            options.Conventions.AuthorizePage("/Console/Supervisor", Cases.ConsoleSetup.SupervisorPolicy);
-            options.Conventions.AuthorizePage("/Audit", Cases.ConsoleSetup.SupervisorPolicy);
+            options.Conventions.AuthorizePage("/Console/Supervisor", ConsoleSetup.SupervisorPolicy);
+            options.Conventions.AuthorizePage("/Audit", ConsoleSetup.SupervisorPolicy);
             options.Conventions.AllowAnonymousToPage("/Admin/Login");
             options.Conventions.AllowAnonymousToPage("/Admin/LoginTwoFactor");
             options.Conventions.AllowAnonymousToPage("/Admin/Denied");
@@ -34,7 +36,7 @@ internal static class AdminSetup
         app.MapRazorPages();
 
         var admin = app.MapGroup("/admin").RequireAuthorization(StaffSetup.AdminPolicy);
-        admin.MapGet("/versions/{id:long}/export", async (long id, KnowledgeStore store, ClaimsPrincipal user, CancellationToken ct) =>
+        admin.MapGet("/versions/{id:long}/export", async (long id, KnowledgeStore store, AuditTrail audit, ClaimsPrincipal user, CancellationToken ct) =>
         {
             KnowledgeVersionRecord version;
             try
@@ -47,7 +49,7 @@ internal static class AdminSetup
             }
 
             var zip = await store.ExportAsync(id, ct);
-            await store.AuditAsync(Actor(user), "version.export", $"version {version.Label}", null, ct);
+            await audit.WriteAsync(Actor(user), "version.export", $"version {version.Label}", null, ct);
             return Results.File(zip, "application/zip", $"avrr-knowledge-{version.Label}.zip");
         });
 

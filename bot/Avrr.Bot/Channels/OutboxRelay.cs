@@ -1,5 +1,5 @@
+using Avrr.Bot.Changes;
 using Avrr.Bot.Common;
-using Avrr.Bot.Turns;
 
 namespace Avrr.Bot.Channels;
 
@@ -13,7 +13,7 @@ internal sealed partial class OutboxRelay(
     IEnumerable<IChannelSender> senders,
     ConversationEvents events,
     ChannelStatus status,
-    Operations.Telemetry telemetry,
+    Telemetry telemetry,
     TimeProvider time,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
@@ -112,7 +112,7 @@ internal sealed partial class OutboxRelay(
 
     private async Task DeliverAsync(IChannelSender sender, OutboxItem item, CancellationToken ct)
     {
-        using var span = Operations.Telemetry.Traces.StartActivity("avrr.delivery");
+        using var span = Telemetry.Traces.StartActivity("avrr.delivery");
         span?.SetTag("avrr.channel", item.Channel);
         span?.SetTag("avrr.delivery.attempt", item.Attempts + 1);
         try

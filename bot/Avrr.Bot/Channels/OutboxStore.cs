@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Avrr.Bot.Activities;
+using Avrr.Bot.Changes;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;
 using Avrr.Bot.Turns;

@@ -1,4 +1,4 @@
-using Avrr.Bot.Hosting;
+using Avrr.Bot.Knowledge;
 using Avrr.Knowledge;
 
 namespace Avrr.Bot.Cli;

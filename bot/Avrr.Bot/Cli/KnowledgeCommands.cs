@@ -1,3 +1,4 @@
+using Avrr.Bot.Audit;
 using Avrr.Bot.Knowledge;
 using Avrr.Knowledge;
 
@@ -43,7 +44,7 @@ internal static class KnowledgeCommands
                     await File.WriteAllTextAsync(target, text);
                 }
 
-                await store.AuditAsync("command line", "version.export", $"version {label}", root, CancellationToken.None);
+                await services.GetRequiredService<AuditTrail>().WriteAsync("command line", "version.export", $"version {label}", root, CancellationToken.None);
                 output.WriteLine($"Wrote version {label} ({files.Count} files) to {root}.");
                 return 0;
             case ["knowledge", "import", var directory]:

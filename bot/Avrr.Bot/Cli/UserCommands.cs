@@ -1,4 +1,4 @@
-using Avrr.Bot.Knowledge;
+using Avrr.Bot.Audit;
 using Avrr.Bot.Staff;
 using Microsoft.AspNetCore.Identity;
 
@@ -34,7 +34,7 @@ internal static class UserCommands
         {
             password = (input.ReadLine() ?? "").Trim();
         }
-        else if (!Console.IsInputRedirected && Environment.UserInteractive)
+        else if (!System.Console.IsInputRedirected && Environment.UserInteractive)
         {
             password = Prompt("Password (empty to generate one): ");
             if (password.Length > 0 && Prompt("Repeat the password: ") != password)
@@ -75,7 +75,7 @@ internal static class UserCommands
         }
 
         await users.AddToRoleAsync(user, role);
-        await scope.ServiceProvider.GetRequiredService<KnowledgeStore>().AuditAsync("command line", "user.add", email, role, CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<AuditTrail>().WriteAsync("command line", "user.add", email, role, CancellationToken.None);
         output.WriteLine($"Created {role} account {email}.");
         if (generated)
         {
@@ -94,9 +94,9 @@ internal static class UserCommands
 
     private static string Prompt(string label)
     {
-        Console.Write(label);
+        System.Console.Write(label);
         var text = new System.Text.StringBuilder();
-        while (Console.ReadKey(intercept: true) is var key && key.Key != ConsoleKey.Enter)
+        while (System.Console.ReadKey(intercept: true) is var key && key.Key != ConsoleKey.Enter)
         {
             if (key.Key == ConsoleKey.Backspace && text.Length > 0)
             {
@@ -108,7 +108,7 @@ internal static class UserCommands
             }
         }
 
-        Console.WriteLine();
+        System.Console.WriteLine();
         return text.ToString();
     }
 }

@@ -39,7 +39,7 @@ internal static partial class DirectLineEndpoints
         return app;
     }
 
-    internal static string NewConversationId() => ConversationDirectory.NewConversationId();
+    internal static string NewConversationId() => ConversationIds.New();
 
     internal static string NewUserId() => "dl_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 

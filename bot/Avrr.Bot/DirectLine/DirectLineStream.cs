@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Avrr.Bot.Changes;
 using Avrr.Bot.Turns;
 
 namespace Avrr.Bot.DirectLine;

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Threading.RateLimiting;
+using Avrr.Bot.Common;
 using Avrr.Bot.DirectLine;
+using Avrr.Bot.Staff;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -24,8 +26,6 @@ public sealed class ForwardingOptions
 /// </summary>
 internal static class EdgeSetup
 {
-    public const string SignInPolicy = "staff-sign-in";
-
     public static WebApplicationBuilder AddEdge(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ForwardingOptions>().BindConfiguration(ForwardingOptions.Section)
@@ -70,12 +70,12 @@ internal static class EdgeSetup
                     ? RateLimitPartition.GetSlidingWindowLimiter("c:" + conversation, _ => Window(Limits(context).PostsPerMinutePerConversation))
                     : RateLimitPartition.GetNoLimiter("")),
                 PartitionedRateLimiter.Create<HttpContext, string>(context => DirectLinePost(context) is not null
-                    ? RateLimitPartition.GetSlidingWindowLimiter("a:" + ClientAddress(context), _ => Window(Limits(context).PostsPerMinutePerClient))
+                    ? RateLimitPartition.GetSlidingWindowLimiter("a:" + ClientAddress.Of(context), _ => Window(Limits(context).PostsPerMinutePerClient))
                     : RateLimitPartition.GetNoLimiter("")));
 
             // Guessing passwords is slowed per address as well as per account (lockout).
-            options.AddPolicy(SignInPolicy, context => HttpMethods.IsPost(context.Request.Method)
-                ? RateLimitPartition.GetSlidingWindowLimiter(ClientAddress(context), _ => Window(context.RequestServices.GetRequiredService<IOptions<Staff.StaffOptions>>().Value.SignInAttemptsPerMinute))
+            options.AddPolicy(StaffSetup.SignInPolicy, context => HttpMethods.IsPost(context.Request.Method)
+                ? RateLimitPartition.GetSlidingWindowLimiter(ClientAddress.Of(context), _ => Window(context.RequestServices.GetRequiredService<IOptions<StaffOptions>>().Value.SignInAttemptsPerMinute))
                 : RateLimitPartition.GetNoLimiter(""));
         });
 
@@ -88,8 +88,6 @@ internal static class EdgeSetup
         return builder;
     }
 
-    /// <summary>The client's address as the trusted proxy reported it (after <c>UseForwardedHeaders</c>).</summary>
-    public static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     /// <summary>
     /// Cookies are Secure everywhere, behind a TLS proxy too, except on plain http to this machine itself (the

@@ -1,6 +1,7 @@
 using Avrr.Bot.Admin;
-using Avrr.Bot.Cases;
+using Avrr.Bot.Audit;
 using Avrr.Bot.Channels;
+using Avrr.Bot.Console;
 using Avrr.Bot.Privacy;
 using Avrr.Bot.Staff;
 using Avrr.Bot.Translation;
@@ -19,6 +20,7 @@ public static class HostSetup
         builder.AddOperations();
         builder.AddEdge();
         builder.AddAvrrStorage();
+        builder.AddAudit();
         builder.AddPrivacy();
         builder.AddTurnPipeline();
         builder.AddConversationEngine();

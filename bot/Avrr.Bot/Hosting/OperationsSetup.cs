@@ -1,8 +1,8 @@
+using Avrr.Bot.Common;
 using Avrr.Bot.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry;
-using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
@@ -25,7 +25,7 @@ internal static class OperationsSetup
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
-        builder.Services.AddSingleton<Operations.Telemetry>();
+        builder.Services.AddSingleton<Telemetry>();
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             // Without somewhere to send them, no span is even created: a turn pays nothing for telemetry.
@@ -47,7 +47,7 @@ internal static class OperationsSetup
             .ConfigureResource(resource => resource.AddService("avrr-bot"))
             .WithTracing(tracing =>
             {
-                tracing.AddSource(Operations.Telemetry.Name);
+                tracing.AddSource(Telemetry.Name);
                 if (string.IsNullOrWhiteSpace(configuration["OTEL_TRACES_SAMPLER"]))
                 {
                     // The request around a span is not itself traced (no ASP.NET Core instrumentation: its URLs carry
@@ -55,7 +55,7 @@ internal static class OperationsSetup
                     tracing.SetSampler(new AlwaysOnSampler());
                 }
             })
-            .WithMetrics(metrics => metrics.AddMeter(Operations.Telemetry.Name));
+            .WithMetrics(metrics => metrics.AddMeter(Telemetry.Name));
     }
 
     public static WebApplication MapOperations(this WebApplication app)

@@ -1,3 +1,4 @@
+using Avrr.Bot.Common;
 using Avrr.Bot.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -85,10 +86,4 @@ internal static class StorageSetup
             await step.RunAsync(app.Lifetime.ApplicationStopping);
         }
     }
-}
-
-/// <summary>Work that must finish after the schema exists and before traffic (loading secrets, published content).</summary>
-internal interface IStartupStep
-{
-    Task RunAsync(CancellationToken ct);
 }

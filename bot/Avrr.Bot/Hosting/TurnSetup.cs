@@ -1,3 +1,5 @@
+using Avrr.Bot.Changes;
+using Avrr.Bot.Common;
 using Avrr.Bot.DirectLine;
 using Avrr.Bot.Privacy;
 using Avrr.Bot.Turns;

@@ -1,4 +1,4 @@
-using Avrr.Bot.Hosting;
+using Avrr.Bot.Common;
 using Avrr.Bot.Persistence;
 using Avrr.Knowledge;
 using Microsoft.EntityFrameworkCore;

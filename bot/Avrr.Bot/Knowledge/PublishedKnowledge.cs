@@ -80,7 +80,7 @@ public sealed partial class PublishedKnowledge(IDbContextFactory<AvrrDbContext> 
 }
 
 /// <summary>Picks up versions published on other instances.</summary>
-internal sealed partial class PublishedKnowledgeRefresher(PublishedKnowledge knowledge, Microsoft.Extensions.Options.IOptions<Hosting.KnowledgeOptions> options, TimeProvider time, ILogger<PublishedKnowledgeRefresher> logger) : BackgroundService
+internal sealed partial class PublishedKnowledgeRefresher(PublishedKnowledge knowledge, Microsoft.Extensions.Options.IOptions<KnowledgeOptions> options, TimeProvider time, ILogger<PublishedKnowledgeRefresher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -1,3 +1,4 @@
+using Avrr.Bot.Common;
 using Avrr.Bot.Persistence;
 
 namespace Avrr.Bot.Operations;

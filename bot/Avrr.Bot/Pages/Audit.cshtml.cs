@@ -1,12 +1,12 @@
+using Avrr.Bot.Audit;
 using Avrr.Bot.Persistence;
-using Avrr.Bot.Staff;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Avrr.Bot.Pages;
 
 /// <summary>The audit trail for supervisors and administrators: filter, read, export as CSV (the export is audited too).</summary>
-public sealed class AuditModel(AuditTrail trail, Knowledge.KnowledgeStore audit, TimeProvider time) : PageModel
+public sealed class AuditModel(AuditTrail trail, TimeProvider time) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Actor { get; set; }
@@ -32,7 +32,7 @@ public sealed class AuditModel(AuditTrail trail, Knowledge.KnowledgeStore audit,
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct)
     {
         var csv = await trail.CsvAsync(Filter, ct);
-        await audit.AuditAsync(User.Identity?.Name ?? "unknown", "audit.export", "the audit trail",
+        await trail.WriteAsync(User.Identity?.Name ?? "unknown", "audit.export", "the audit trail",
             $"actor={Actor} action={Action} target={Target} from={From} to={To}", ct);
         return File(csv, "text/csv; charset=utf-8", $"avrr-audit-{time.GetUtcNow():yyyyMMdd-HHmm}.csv");
     }

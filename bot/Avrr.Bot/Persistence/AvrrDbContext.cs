@@ -18,8 +18,8 @@ public sealed class AvrrDbContext(DbContextOptions<AvrrDbContext> options) : Ide
     public DbSet<ConversationRecord> Conversations => Set<ConversationRecord>();
     public DbSet<InboxRecord> Inbox => Set<InboxRecord>();
     public DbSet<ActivityRecord> Activities => Set<ActivityRecord>();
-    public DbSet<Cases.CaseRecord> Cases => Set<Cases.CaseRecord>();
-    public DbSet<Cases.StaffProfileRecord> StaffProfiles => Set<Cases.StaffProfileRecord>();
+    public DbSet<CaseRecord> Cases => Set<CaseRecord>();
+    public DbSet<StaffProfileRecord> StaffProfiles => Set<StaffProfileRecord>();
     public DbSet<HostSettingRecord> HostSettings => Set<HostSettingRecord>();
     public DbSet<KnowledgeVersionRecord> KnowledgeVersions => Set<KnowledgeVersionRecord>();
     public DbSet<KnowledgeDraftRecord> KnowledgeDrafts => Set<KnowledgeDraftRecord>();

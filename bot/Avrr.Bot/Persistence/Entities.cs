@@ -15,7 +15,7 @@ public sealed class ConversationRecord
     public required string Channel { get; set; }
     /// <summary>Where replies go on a push channel (Telegram chat id, WhatsApp wa_id), sealed with the person's key.</summary>
     public byte[]? ChannelAddress { get; set; }
-    /// <summary>A keyed hash of the platform address (<see cref="Privacy.BlindIndex"/>): how a new message finds its conversation.</summary>
+    /// <summary>A keyed hash of the platform address (Privacy/BlindIndex): how a new message finds its conversation.</summary>
     public string? AddressHash { get; set; }
     /// <summary>The person's data key, wrapped by the master key. Erasure replaces or deletes it (crypto-shredding).</summary>
     public byte[]? DataKey { get; set; }
@@ -40,7 +40,7 @@ public sealed class InboxRecord
 {
     public long Id { get; set; }
     public required string Channel { get; set; }
-    /// <summary>A keyed hash of the platform's message id (<see cref="Privacy.BlindIndex"/>): the dedupe key.</summary>
+    /// <summary>A keyed hash of the platform's message id (Privacy/BlindIndex): the dedupe key.</summary>
     public required string ExternalId { get; set; }
     public required string ConversationId { get; set; }
     public long ReceivedAt { get; set; }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Avrr.Bot.Common;
 
 namespace Avrr.Bot.Persistence;
 
@@ -17,7 +18,7 @@ namespace Avrr.Bot.Persistence;
 /// other's row locks, which other instances also take.
 /// </para>
 /// </summary>
-public sealed partial class StoreWriter(StoreConnections connections, TimeProvider time, Operations.Telemetry telemetry, ILogger<StoreWriter> logger) : IAsyncDisposable
+public sealed partial class StoreWriter(StoreConnections connections, TimeProvider time, Telemetry telemetry, ILogger<StoreWriter> logger) : IAsyncDisposable
 {
     /// <summary>At most this many units share a commit, so one commit's work (and its wait) stays small.</summary>
     public const int MaxUnits = 128;

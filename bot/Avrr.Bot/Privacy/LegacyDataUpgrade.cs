@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Avrr.Bot.Persistence;
-using Avrr.Bot.Turns;
 
 namespace Avrr.Bot.Privacy;
 
@@ -71,7 +70,7 @@ internal sealed partial class LegacyDataUpgrade(StoreConnections connections, Ke
     {
         var push = PushChannels.Contains(legacy.Channel);
         // Direct Line ids were random already and clients hold tokens for them; platform-derived ids are replaced.
-        var id = IsRandomId(legacy.Id) ? legacy.Id : ConversationDirectory.NewConversationId();
+        var id = IsRandomId(legacy.Id) ? legacy.Id : ConversationIds.New();
         using var key = keys.NewPersonKey(id, out var wrapped);
         await using var connection = await connections.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -107,7 +106,7 @@ internal sealed partial class LegacyDataUpgrade(StoreConnections connections, Ke
         foreach (var (rowId, external, payload) in inbox)
         {
             var hash = BlindIndex.IsHash(external) ? external : index.Hash(legacy.Channel, external);
-            var sealedPayload = payload is null ? null : key.Seal(SealedField.InboxPayload, InboxIntake.RowOf(hash), RewriteEnvelope(payload));
+            var sealedPayload = payload is null ? null : key.Seal(SealedField.InboxPayload, SealedRows.InboxPayload(hash), RewriteEnvelope(payload));
             await ExecuteAsync(connection, transaction, "UPDATE inbox SET conversation_id = @n, external_id = @x, payload = @p WHERE id = @id", ct,
                 ("n", id), ("x", hash), ("p", sealedPayload), ("id", rowId));
         }

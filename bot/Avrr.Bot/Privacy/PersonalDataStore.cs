@@ -1,6 +1,7 @@
 using System.Data.Common;
+using Avrr.Bot.Audit;
+using Avrr.Bot.Common;
 using Avrr.Bot.Persistence;
-using Avrr.Bot.Turns;
 
 namespace Avrr.Bot.Privacy;
 
@@ -240,12 +241,12 @@ public sealed class PersonalDataStore(StoreConnections connections, Conversation
     /// <summary>An audit entry without personal data: who, what, and a reason in staff's words (never the person's).</summary>
     internal async Task AuditAsync(DbConnection connection, DbTransaction? transaction, string actor, string action, string detail, CancellationToken ct)
     {
-        await using var audit = connection.Command(transaction, "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (@at, @actor, @action, @target, @detail)",
+        await using var audit = connection.Command(transaction, AuditTrail.InsertSql,
             ("at", time.GetUtcNow().ToUnixTimeMilliseconds()),
-            ("actor", actor.Length > 256 ? actor[..256] : actor),
+            ("actor", AuditTrail.Clip(actor, 256)),
             ("action", action),
             ("target", "a person's conversation"),
-            ("detail", detail.Length > 4000 ? detail[..4000] : detail));
+            ("detail", AuditTrail.Clip(detail, 4000)));
         await audit.ExecuteNonQueryAsync(ct);
     }
 

@@ -1,4 +1,4 @@
-using Avrr.Bot.Hosting;
+using Avrr.Bot.Common;
 using Avrr.Bot.Persistence;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -18,6 +18,9 @@ public static class StaffRoles
 
 internal static class StaffSetup
 {
+    /// <summary>The rate-limit policy on the sign-in pages (attempts per minute and client address).</summary>
+    public const string SignInPolicy = "staff-sign-in";
+
     public const string AdminPolicy = "Admin";
 
     /// <summary>Staff accounts with ASP.NET Core Identity on the conversation database, signed in with a cookie.</summary>

@@ -1,8 +1,8 @@
 using System.Data.Common;
 using Avrr.Bot.Activities;
+using Avrr.Bot.Changes;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;
-using Avrr.Bot.Turns;
 using Avrr.Knowledge;
 
 namespace Avrr.Bot.Translation;

@@ -1,3 +1,4 @@
+using Avrr.Bot.Common;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -37,7 +38,7 @@ internal static class TranslationSetup
                 TranslationProvider.LibreTranslate => services.GetRequiredService<LibreTranslateEngine>(),
                 _ => null,
             };
-            return new Translator(engine, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<Translator>>(), services.GetService<Operations.Telemetry>());
+            return new Translator(engine, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<Translator>>(), services.GetService<Telemetry>());
         });
         builder.Services.AddSingleton<MessageTranslator>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MessageTranslator>());

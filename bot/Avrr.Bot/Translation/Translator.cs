@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Avrr.Bot.Common;
 
 namespace Avrr.Bot.Translation;
 
@@ -44,13 +45,13 @@ public sealed partial class Translator
     private readonly ITranslationEngine? _engine;
     private readonly TimeProvider _time;
     private readonly ILogger<Translator> _logger;
-    private readonly Operations.Telemetry? _telemetry;
+    private readonly Telemetry? _telemetry;
     private readonly ConcurrentDictionary<(string From, string To, string Text), string> _memory = new();
     private readonly Lock _gate = new();
     private (IReadOnlySet<string> Codes, DateTimeOffset At)? _languages;
     private TranslationHealth _health;
 
-    internal Translator(ITranslationEngine? engine, TimeProvider time, ILogger<Translator> logger, Operations.Telemetry? telemetry = null)
+    internal Translator(ITranslationEngine? engine, TimeProvider time, ILogger<Translator> logger, Telemetry? telemetry = null)
     {
         _telemetry = telemetry;
         _engine = engine;

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Security.Cryptography;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;
 
@@ -12,7 +11,6 @@ namespace Avrr.Bot.Turns;
 /// </summary>
 public sealed class ConversationDirectory(KeyRing keys, BlindIndex index)
 {
-    public static string NewConversationId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     /// <summary>
     /// The conversation and its wrapped data key, created if needed. Touching <c>updated_at</c> takes the row lock, so
@@ -28,7 +26,7 @@ public sealed class ConversationDirectory(KeyRing keys, BlindIndex index)
                 return found;
             }
 
-            var id = NewConversationId();
+            var id = ConversationIds.New();
             using var key = keys.NewPersonKey(id, out var wrapped);
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;

@@ -1,4 +1,5 @@
 using Avrr.Bot.Activities;
+using Avrr.Bot.Changes;
 using Avrr.Bot.Persistence;
 using Avrr.Dialogs;
 

@@ -1,10 +1,10 @@
-using System.Buffers.Binary;
 using System.Data.Common;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Avrr.Bot.Activities;
+using Avrr.Bot.Changes;
+using Avrr.Bot.Common;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;
 using Avrr.Dialogs;
@@ -31,11 +31,11 @@ internal readonly record struct Accepted(bool IsNew, string ConversationId);
 /// of their address (or created, with their data key), and the message is stored sealed and deduplicated in one short
 /// unit of the store's writer (which shares commits between concurrent webhooks); the platform gets its 200, and <see cref="InboxWorker"/> runs the turn afterwards in order.
 /// </summary>
-internal sealed class InboxIntake(StoreWriter writer, ConversationDirectory directory, BlindIndex index, KeyRing keys, TimeProvider time, InboxSignal signal, ChangeFeed changes, Operations.Telemetry telemetry)
+internal sealed class InboxIntake(StoreWriter writer, ConversationDirectory directory, BlindIndex index, KeyRing keys, TimeProvider time, InboxSignal signal, ChangeFeed changes, Telemetry telemetry)
 {
     public async Task<Accepted> AcceptAsync(PushMessage message, CancellationToken ct)
     {
-        using var span = Operations.Telemetry.Traces.StartActivity("avrr.webhook");
+        using var span = Telemetry.Traces.StartActivity("avrr.webhook");
         span?.SetTag("avrr.channel", message.Channel);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var dedupe = index.Hash(message.Channel, message.ExternalId);
@@ -49,7 +49,7 @@ internal sealed class InboxIntake(StoreWriter writer, ConversationDirectory dire
             byte[] payload;
             using (var key = keys.OpenPersonKey(conversationId, wrappedKey))
             {
-                payload = key.Seal(SealedField.InboxPayload, RowOf(dedupe), envelope);
+                payload = key.Seal(SealedField.InboxPayload, SealedRows.InboxPayload(dedupe), envelope);
             }
 
             await using var command = connection.CreateCommand();
@@ -107,8 +107,6 @@ internal sealed class InboxIntake(StoreWriter writer, ConversationDirectory dire
         return await release.ExecuteNonQueryAsync(ct) > 0;
     }
 
-    /// <summary>The associated-data row of a pending payload: derived from its dedupe hash, which is unique per channel.</summary>
-    internal static long RowOf(string dedupeHash) => BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(dedupeHash)));
 
     internal static InboundMessage Restore(string channel, string externalIdHash, string conversationId, PendingEnvelope envelope) => new(
         channel,

@@ -95,7 +95,7 @@ internal sealed partial class InboxWorker(
             PendingEnvelope envelope;
             using (var key = keys.OpenPersonKey(row.ConversationId, row.Key))
             {
-                envelope = JsonSerializer.Deserialize(key.Open(SealedField.InboxPayload, InboxIntake.RowOf(row.ExternalId), row.Payload), PendingJsonContext.Default.PendingEnvelope)
+                envelope = JsonSerializer.Deserialize(key.Open(SealedField.InboxPayload, SealedRows.InboxPayload(row.ExternalId), row.Payload), PendingJsonContext.Default.PendingEnvelope)
                     ?? throw new JsonException("empty inbox payload");
             }
 

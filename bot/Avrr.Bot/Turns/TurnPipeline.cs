@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Avrr.Bot.Activities;
 using Avrr.Bot.Cases;
+using Avrr.Bot.Changes;
+using Avrr.Bot.Common;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;
 using Avrr.Dialogs;
@@ -30,7 +32,7 @@ internal sealed partial class TurnPipeline
     private readonly ILogger<TurnPipeline> _logger;
     private readonly Translation.Translator _translator;
     private readonly Avrr.Knowledge.IKnowledgeSource _knowledge;
-    private readonly Operations.Telemetry _telemetry;
+    private readonly Telemetry _telemetry;
 
     public TurnPipeline(
         TurnSessionPool sessions,
@@ -46,7 +48,7 @@ internal sealed partial class TurnPipeline
         IOptions<Cases.CasesOptions> cases,
         Translation.Translator translator,
         Avrr.Knowledge.IKnowledgeSource knowledge,
-        Operations.Telemetry telemetry,
+        Telemetry telemetry,
         ILogger<TurnPipeline> logger)
     {
         _telemetry = telemetry;
@@ -74,7 +76,7 @@ internal sealed partial class TurnPipeline
 
     private async Task<TurnOutcome> RunAsync(InboundMessage message, long? pendingInboxId, CancellationToken ct)
     {
-        using var span = Operations.Telemetry.Traces.StartActivity("avrr.turn");
+        using var span = Telemetry.Traces.StartActivity("avrr.turn");
         span?.SetTag("avrr.channel", message.Channel);
         var started = _time.GetTimestamp();
         var outcome = await RunLockedAsync(message, pendingInboxId, ct);

@@ -1,4 +1,6 @@
-using Avrr.Bot.Cases;
+using Avrr.Bot.Audit;
+using Avrr.Bot.Changes;
+using Avrr.Bot.Console;
 
 namespace Avrr.Bot.Turns;
 
@@ -137,8 +139,8 @@ internal sealed partial class TurnSession
     /// <summary>One audit entry, in the same transaction as the action it records.</summary>
     public async Task AuditAsync(string actor, string action, string target, string? detail, long now, CancellationToken ct)
     {
-        await using var command = Create("INSERT INTO audit_log (at, actor, action, target, detail) VALUES (@at, @actor, @action, @target, @detail)", "at", "actor", "action", "target", "detail");
-        await Execute(command, ct, now, Trim(actor, 256), action, Trim(target, 256), detail is null ? null : Trim(detail, 4000));
+        await using var command = Create(AuditTrail.InsertSql, "at", "actor", "action", "target", "detail");
+        await Execute(command, ct, now, AuditTrail.Clip(actor, 256), action, AuditTrail.Clip(target, 300), detail is null ? null : AuditTrail.Clip(detail, 4000));
     }
 
     /// <summary>How long people waited for a counsellor lately: the median of the last 50 claims within a week.</summary>

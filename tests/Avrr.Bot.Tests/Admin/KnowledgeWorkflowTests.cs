@@ -1,4 +1,5 @@
 using System.Text;
+using Avrr.Bot.Audit;
 using Avrr.Bot.Knowledge;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Tests.Infrastructure;
@@ -65,7 +66,7 @@ public sealed class KnowledgeWorkflowTests : IDisposable
 
         Assert.Equal(before.Version, Knowledge.Current.Version);
         Assert.Equal(ArabicStages(before), ArabicStages(Knowledge.Current));
-        var audit = await Store.AuditAsync(50, CancellationToken.None);
+        var audit = await _factory.Services.GetRequiredService<AuditTrail>().LatestAsync(50, CancellationToken.None);
         Assert.Equal(["version.rollback", "draft.publish", "translation.review", "draft.create"], audit.Where(a => a.Actor == Admin).Select(a => a.Action));
     }
 
@@ -114,7 +115,7 @@ public sealed class KnowledgeWorkflowTests : IDisposable
 
         Assert.NotNull(version);
         Assert.Equal("Wat wilt u nu doen?", knowledge.Current.Text("menu.prompt", "nl").Text);
-        Assert.Contains(await store.AuditAsync(10, CancellationToken.None), a => a.Actor == Second && a.Action == "draft.approve_publish");
+        Assert.Contains(await factory.Services.GetRequiredService<AuditTrail>().LatestAsync(10, CancellationToken.None), a => a.Actor == Second && a.Action == "draft.approve_publish");
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Avrr.Bot.Cases;
+using Avrr.Bot.Console;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Tests.Infrastructure;
 using Avrr.Knowledge;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Avrr.Bot.Cases;
+using Avrr.Bot.Console;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Staff;
 using Avrr.Bot.Tests.Infrastructure;

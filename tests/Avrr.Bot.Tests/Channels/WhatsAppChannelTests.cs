@@ -1,5 +1,6 @@
 using System.Net;
 using Avrr.Bot.Activities;
+using Avrr.Bot.Console;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Tests.Infrastructure;
 using Avrr.Channels.Fakes.WhatsApp;
@@ -145,14 +146,14 @@ public sealed class WhatsAppChannelTests : IAsyncLifetime
         var before = _fake.Requests.Count;
 
         // Free text is refused until the template went out; the template goes once; replies after it are held.
-        var refused = Assert.IsType<Avrr.Bot.Cases.CaseActionResult.Conflict>(await Counsellors.SendAsync(_bot.Services, reference, amira, "Can we talk tomorrow?"));
+        var refused = Assert.IsType<CaseActionResult.Conflict>(await Counsellors.SendAsync(_bot.Services, reference, amira, "Can we talk tomorrow?"));
         Assert.Contains("template", refused.Message, StringComparison.Ordinal);
-        Assert.IsType<Avrr.Bot.Cases.CaseActionResult.Done>(await Counsellors.Actions(_bot.Services).SendTemplateAsync(reference, amira, default));
-        Assert.IsType<Avrr.Bot.Cases.CaseActionResult.Conflict>(await Counsellors.Actions(_bot.Services).SendTemplateAsync(reference, amira, default));
+        Assert.IsType<CaseActionResult.Done>(await Counsellors.Actions(_bot.Services).SendTemplateAsync(reference, amira, default));
+        Assert.IsType<CaseActionResult.Conflict>(await Counsellors.Actions(_bot.Services).SendTemplateAsync(reference, amira, default));
         await ReadsAsync("template:avrr_reengage");
-        var held = Assert.IsType<Avrr.Bot.Cases.CaseActionResult.Done>(await Counsellors.SendAsync(_bot.Services, reference, amira, "A counsellor here: can we talk tomorrow?"));
+        var held = Assert.IsType<CaseActionResult.Done>(await Counsellors.SendAsync(_bot.Services, reference, amira, "A counsellor here: can we talk tomorrow?"));
         Assert.Equal("held", held.Delivery);
-        Assert.IsType<Avrr.Bot.Cases.CaseActionResult.Done>(await Counsellors.SendAsync(_bot.Services, reference, amira, "Second note."));
+        Assert.IsType<CaseActionResult.Done>(await Counsellors.SendAsync(_bot.Services, reference, amira, "Second note."));
         await Task.Delay(1500);
 
         var outside = _fake.Requests.Skip(before).ToList();

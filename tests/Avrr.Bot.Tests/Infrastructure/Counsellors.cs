@@ -1,4 +1,5 @@
-using Avrr.Bot.Cases;
+using Avrr.Bot.Console;
+using Avrr.Bot.Persistence;
 using Avrr.Bot.Staff;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;

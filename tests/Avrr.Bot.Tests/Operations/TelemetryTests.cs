@@ -1,10 +1,10 @@
 using System.Diagnostics;
+using Avrr.Bot.Console;
 using Avrr.Bot.Hosting;
 using Avrr.Bot.Tests.Channels;
 using Avrr.Bot.Tests.Infrastructure;
 using Avrr.Channels.Fakes.WhatsApp;
 using Microsoft.Extensions.DependencyInjection;
-using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -64,7 +64,7 @@ public sealed class TelemetryTests : IAsyncLifetime
         var reference = await WaitForCaseAsync();
         var counsellor = await Counsellors.AddAsync(_bot.Services, "telemetry.counsellor@example.org");
         await Counsellors.ClaimAsync(_bot.Services, reference, counsellor);
-        Assert.IsType<Avrr.Bot.Cases.CaseActionResult.Done>(await Counsellors.SendAsync(_bot.Services, reference, counsellor, "Hello, I am here to help."), exactMatch: false);
+        Assert.IsType<CaseActionResult.Done>(await Counsellors.SendAsync(_bot.Services, reference, counsellor, "Hello, I am here to help."), exactMatch: false);
 
         _bot.Services.GetRequiredService<TracerProvider>().ForceFlush();
         _bot.Services.GetRequiredService<MeterProvider>().ForceFlush();

@@ -1,6 +1,6 @@
 using System.Data.Common;
+using Avrr.Bot.Common;
 using Avrr.Bot.Persistence;
-using Avrr.Bot.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,7 +26,7 @@ public sealed class StoreWriterTests : IAsyncLifetime
         Directory.CreateDirectory(_directory);
         _connections = new StoreConnections(Options.Create(new StorageOptions { ConnectionString = $"Data Source={Path.Combine(_directory, "w.db")}" }));
         var meters = new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
-        _writer = new StoreWriter(_connections, new FakeTimeProvider(), new Avrr.Bot.Operations.Telemetry(meters), NullLogger<StoreWriter>.Instance);
+        _writer = new StoreWriter(_connections, new FakeTimeProvider(), new Telemetry(meters), NullLogger<StoreWriter>.Instance);
         await using var connection = await _connections.OpenAsync(default);
         await using var command = connection.Command("""
             PRAGMA journal_mode=WAL;

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
-using Avrr.Bot.Cases;
+using Avrr.Bot.Console;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Tests.Cases;
 using Avrr.Bot.Tests.Infrastructure;

@@ -1,3 +1,4 @@
+using Avrr.Bot.Console;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Tests.Infrastructure;
 using Avrr.Bot.Turns;
@@ -91,7 +92,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
         var reference = await Counsellors.OpenCaseAsync(factory.Services, conversationId);
         var amira = await Counsellors.AddAsync(factory.Services, "amira@example.org");
         await Counsellors.ClaimAsync(factory.Services, reference, amira);
-        Assert.IsType<Avrr.Bot.Cases.CaseActionResult.Done>(await Counsellors.SendAsync(factory.Services, reference, amira, "A counsellor writes."));
+        Assert.IsType<CaseActionResult.Done>(await Counsellors.SendAsync(factory.Services, reference, amira, "A counsellor writes."));
         var all = await telegram.WaitForSentAsync(10, sent.Count + 2, TimeSpan.FromSeconds(20));
 
         Assert.Equal("A counsellor writes.", all[^1].Text);

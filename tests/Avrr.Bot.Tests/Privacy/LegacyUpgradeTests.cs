@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Avrr.Bot.Console;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -63,11 +64,11 @@ public sealed class LegacyUpgradeTests : IDisposable
         {
             var migrated = await db.Cases.AsNoTracking().SingleAsync();
             Assert.Equal(whatsApp, migrated.ConversationId);
-            Assert.Equal(Avrr.Bot.Cases.CaseState.Open, migrated.Status);
+            Assert.Equal(CaseState.Open, migrated.Status);
             Assert.Matches("^AV-[0-9A-HJKMNP-TV-Z]{4}$", migrated.Reference);
-            Assert.Equal(["opened"], await db.Set<Avrr.Bot.Cases.CaseEventRecord>().Select(e => e.Kind).ToListAsync());
+            Assert.Equal(["opened"], await db.Set<CaseEventRecord>().Select(e => e.Kind).ToListAsync());
             Assert.Equal(ConversationOwner.Queued, (await db.Conversations.AsNoTracking().SingleAsync(c => c.Id == whatsApp)).Owner);
-            var export = await bot.Services.GetRequiredService<Avrr.Bot.Cases.CaseQueries>().ExportAsync(migrated.Reference, null, null, default);
+            var export = await bot.Services.GetRequiredService<CaseQueries>().ExportAsync(migrated.Reference, null, null, default);
             Assert.Contains("Ahmad Karimi", export!.Value.GetRawText(), StringComparison.Ordinal);
         }
 

@@ -1,3 +1,4 @@
+using Avrr.Bot.Console;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;
 using Avrr.Bot.Tests.Infrastructure;
@@ -102,8 +103,8 @@ public sealed class RetentionTests
         var reference = await Counsellors.OpenCaseAsync(bot.Services, conversation);
         var amira = await Counsellors.AddAsync(bot.Services, "amira@example.org");
         await Counsellors.ClaimAsync(bot.Services, reference, amira);
-        Assert.IsType<Avrr.Bot.Cases.CaseActionResult.Done>(await Counsellors.Actions(bot.Services).CloseAsync(reference, amira, "information_given", default));
-        var queries = bot.Services.GetRequiredService<Avrr.Bot.Cases.CaseQueries>();
+        Assert.IsType<CaseActionResult.Done>(await Counsellors.Actions(bot.Services).CloseAsync(reference, amira, "information_given", default));
+        var queries = bot.Services.GetRequiredService<CaseQueries>();
 
         // The conversation goes after Conversations (2 s); the case, with its summary readable, stays.
         await WaitAsync(async () => (await Stored.TranscriptAsync(bot.Services, conversation)).Count == 0);
@@ -118,7 +119,7 @@ public sealed class RetentionTests
         Assert.Null(await queries.ExportAsync(reference, null, null, default));
         Assert.False(await ExistsAsync(bot, conversation));
         await using var db = await Db(bot);
-        Assert.Equal(0, await db.Set<Avrr.Bot.Cases.CaseEventRecord>().CountAsync());
+        Assert.Equal(0, await db.Set<CaseEventRecord>().CountAsync());
     }
 
     [Fact]

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Avrr.Bot.Tests.Infrastructure;
 using Avrr.Channels.Fakes.Telegram;

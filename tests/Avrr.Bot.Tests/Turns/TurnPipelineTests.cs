@@ -81,7 +81,7 @@ public sealed class TurnPipelineTests : IDisposable
         await using (var db = await Db())
         {
             // A counsellor has the case: the case decides the owner, the conversation row follows it.
-            db.Cases.Add(new Avrr.Bot.Cases.CaseRecord { Reference = "AV-0WND", ConversationId = "owned", Channel = "directline", Reason = "test", Assignee = "someone", Version = 1 });
+            db.Cases.Add(new CaseRecord { Reference = "AV-0WND", ConversationId = "owned", Channel = "directline", Reason = "test", Assignee = "someone", Version = 1 });
             await db.SaveChangesAsync();
             await db.Conversations.Where(c => c.Id == "owned").ExecuteUpdateAsync(s => s.SetProperty(c => c.Owner, ConversationOwner.Counsellor));
         }

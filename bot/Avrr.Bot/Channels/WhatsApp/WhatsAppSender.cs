@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Avrr.Bot.Activities;
+using Avrr.Bot.Turns;
 using Microsoft.Extensions.Options;
 
 namespace Avrr.Bot.Channels.WhatsApp;
@@ -12,7 +13,6 @@ namespace Avrr.Bot.Channels.WhatsApp;
 internal sealed class WhatsAppSender(WhatsAppClient client, OutboxStore store, IOptions<WhatsAppOptions> options, TimeProvider time) : IChannelSender
 {
     public const string ChannelName = "whatsapp";
-    public static readonly TimeSpan Window = TimeSpan.FromHours(24);
     private const int MaxBody = 1024;
     private const int MaxText = 4096;
 
@@ -36,7 +36,7 @@ internal sealed class WhatsAppSender(WhatsAppClient client, OutboxStore store, I
                 return new SendResult.Sent(sent?["messages"]?[0]?["id"]?.GetValue<string>());
             }
 
-            if (lastInbound is null || now - lastInbound.Value > Window)
+            if (lastInbound is null || now - lastInbound.Value > ContactWindow.Length)
             {
                 return await HoldAsync(item, lastInbound, templateSent, ct);
             }

@@ -1,5 +1,6 @@
-using Avrr.Bot.Hosting;
-using Avrr.Bot.Knowledge;
+using Avrr.Bot.Audit;
+using Avrr.Bot.Common;
+using Avrr.Bot.Staff;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace Avrr.Bot.Pages.Admin;
 
-[EnableRateLimiting(EdgeSetup.SignInPolicy)]
+[EnableRateLimiting(StaffSetup.SignInPolicy)]
 public sealed class LoginModel(SignInManager<IdentityUser> signIn) : PageModel
 {
     /// <summary>
@@ -30,7 +31,7 @@ public sealed class LoginModel(SignInManager<IdentityUser> signIn) : PageModel
     {
     }
 
-    public async Task<IActionResult> OnPostAsync([FromServices] KnowledgeStore audit)
+    public async Task<IActionResult> OnPostAsync([FromServices] AuditTrail audit)
     {
         if (string.IsNullOrWhiteSpace(Email) || string.IsNullOrEmpty(Password))
         {
@@ -41,7 +42,7 @@ public sealed class LoginModel(SignInManager<IdentityUser> signIn) : PageModel
         var result = await signIn.PasswordSignInAsync(Email.Trim(), Password, isPersistent: false, lockoutOnFailure: true);
         if (result.Succeeded)
         {
-            await audit.AuditAsync(Email.Trim(), "staff.sign_in", Email.Trim(), null, HttpContext.RequestAborted);
+            await audit.WriteAsync(Email.Trim(), "staff.sign_in", Email.Trim(), null, HttpContext.RequestAborted);
             return LocalRedirect(await LandingAsync(signIn.UserManager, Email.Trim(), ReturnUrl));
         }
 
@@ -54,8 +55,8 @@ public sealed class LoginModel(SignInManager<IdentityUser> signIn) : PageModel
         Error = Failure;
         // Audited without the password; the address shows where guessing comes from.
         var account = await signIn.UserManager.FindByEmailAsync(Email.Trim()) is not null ? Email.Trim() : "an unknown email";
-        await audit.AuditAsync("anonymous", "staff.sign_in_failed", account,
-            $"{(result.IsLockedOut ? "locked out" : result.IsNotAllowed ? "not allowed" : "no such account, or not its password")} from {EdgeSetup.ClientAddress(HttpContext)}", HttpContext.RequestAborted);
+        await audit.WriteAsync("anonymous", "staff.sign_in_failed", account,
+            $"{(result.IsLockedOut ? "locked out" : result.IsNotAllowed ? "not allowed" : "no such account, or not its password")} from {ClientAddress.Of(HttpContext)}", HttpContext.RequestAborted);
         return Page();
     }
 

@@ -1,5 +1,6 @@
-using Avrr.Bot.Hosting;
-using Avrr.Bot.Knowledge;
+using Avrr.Bot.Audit;
+using Avrr.Bot.Common;
+using Avrr.Bot.Staff;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,8 +9,8 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Avrr.Bot.Pages.Admin;
 
 /// <summary>The second step of signing in: the six-digit code from the authenticator app.</summary>
-[EnableRateLimiting(EdgeSetup.SignInPolicy)]
-public sealed class LoginTwoFactorModel(SignInManager<IdentityUser> signIn, KnowledgeStore audit) : PageModel
+[EnableRateLimiting(StaffSetup.SignInPolicy)]
+public sealed class LoginTwoFactorModel(SignInManager<IdentityUser> signIn, AuditTrail audit) : PageModel
 {
     [BindProperty]
     public string? Code { get; set; }
@@ -36,11 +37,11 @@ public sealed class LoginTwoFactorModel(SignInManager<IdentityUser> signIn, Know
         var email = user.Email ?? user.Id;
         if (result.Succeeded)
         {
-            await audit.AuditAsync(email, "staff.sign_in", email, "with an authenticator code", HttpContext.RequestAborted);
+            await audit.WriteAsync(email, "staff.sign_in", email, "with an authenticator code", HttpContext.RequestAborted);
             return LocalRedirect(await LoginModel.LandingAsync(signIn.UserManager, email, ReturnUrl));
         }
 
-        await audit.AuditAsync("anonymous", "staff.sign_in_failed", email, $"{(result.IsLockedOut ? "locked out" : "wrong authenticator code")} from {EdgeSetup.ClientAddress(HttpContext)}", HttpContext.RequestAborted);
+        await audit.WriteAsync("anonymous", "staff.sign_in_failed", email, $"{(result.IsLockedOut ? "locked out" : "wrong authenticator code")} from {ClientAddress.Of(HttpContext)}", HttpContext.RequestAborted);
         Error = result.IsLockedOut ? LoginModel.Failure : "That code did not work. Enter the 6 digits your authenticator app shows now.";
         return Page();
     }

@@ -1,5 +1,5 @@
 using Avrr.Bot.Admin;
-using Avrr.Bot.Knowledge;
+using Avrr.Bot.Audit;
 using Avrr.Bot.Staff;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Avrr.Bot.Pages.Admin;
 
 /// <summary>Administrators add counsellors and other staff, lock and unlock them, and issue new passwords.</summary>
-public sealed class StaffModel(UserManager<IdentityUser> users, KnowledgeStore audit, TimeProvider time) : PageModel
+public sealed class StaffModel(UserManager<IdentityUser> users, AuditTrail audit, TimeProvider time) : PageModel
 {
     public sealed record Row(string Id, string Email, IList<string> Roles, bool Locked);
 
@@ -41,7 +41,7 @@ public sealed class StaffModel(UserManager<IdentityUser> users, KnowledgeStore a
             if (created.Succeeded)
             {
                 await users.AddToRoleAsync(user, role);
-                await audit.AuditAsync(AdminSetup.Actor(User), "user.add", email, role, HttpContext.RequestAborted);
+                await audit.WriteAsync(AdminSetup.Actor(User), "user.add", email, role, HttpContext.RequestAborted);
                 Shown = new Generated(email, password);
             }
             else
@@ -62,7 +62,7 @@ public sealed class StaffModel(UserManager<IdentityUser> users, KnowledgeStore a
             await users.ResetAccessFailedCountAsync(user);
             // Ends the person's open sessions at their next request check.
             await users.UpdateSecurityStampAsync(user);
-            await audit.AuditAsync(AdminSetup.Actor(User), locked ? "user.lock" : "user.unlock", user.Email ?? id, null, HttpContext.RequestAborted);
+            await audit.WriteAsync(AdminSetup.Actor(User), locked ? "user.lock" : "user.unlock", user.Email ?? id, null, HttpContext.RequestAborted);
         }
 
         await LoadAsync();
@@ -78,7 +78,7 @@ public sealed class StaffModel(UserManager<IdentityUser> users, KnowledgeStore a
             var reset = await users.ResetPasswordAsync(user, token, password);
             if (reset.Succeeded)
             {
-                await audit.AuditAsync(AdminSetup.Actor(User), "user.password_reset", user.Email ?? id, null, HttpContext.RequestAborted);
+                await audit.WriteAsync(AdminSetup.Actor(User), "user.password_reset", user.Email ?? id, null, HttpContext.RequestAborted);
                 Shown = new Generated(user.Email ?? id, password);
             }
             else

@@ -1,4 +1,4 @@
-using Avrr.Bot.Cases;
+using Avrr.Bot.Console;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Avrr.Bot.Pages.Console;

@@ -1,4 +1,4 @@
-using Avrr.Bot.Knowledge;
+using Avrr.Bot.Audit;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +8,7 @@ namespace Avrr.Bot.Pages.Staff;
 
 /// <summary>Any signed-in staff member: see their roles and change their password (a generated one first of all).</summary>
 [Authorize]
-public sealed class AccountModel(UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn, KnowledgeStore audit) : PageModel
+public sealed class AccountModel(UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn, AuditTrail audit) : PageModel
 {
     [BindProperty]
     public string? Current { get; set; }
@@ -49,7 +49,7 @@ public sealed class AccountModel(UserManager<IdentityUser> users, SignInManager<
 
         // A new security stamp signs out other sessions; this one is renewed.
         await signIn.RefreshSignInAsync(user);
-        await audit.AuditAsync(user.Email ?? user.Id, "staff.password_change", user.Email ?? user.Id, null, HttpContext.RequestAborted);
+        await audit.WriteAsync(user.Email ?? user.Id, "staff.password_change", user.Email ?? user.Id, null, HttpContext.RequestAborted);
         TempData["Message"] = "Your password was changed.";
         return Redirect("/staff/account");
     }

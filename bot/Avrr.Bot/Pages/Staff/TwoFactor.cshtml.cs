@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Avrr.Bot.Knowledge;
+using Avrr.Bot.Audit;
 using Avrr.Bot.Staff;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -13,7 +13,7 @@ namespace Avrr.Bot.Pages.Staff;
 
 /// <summary>Setting up (or resetting) an authenticator app: a QR code and the key, confirmed with a first code.</summary>
 [Authorize]
-public sealed class TwoFactorModel(UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn, KnowledgeStore audit, IOptionsMonitor<StaffOptions> options) : PageModel
+public sealed class TwoFactorModel(UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn, AuditTrail audit, IOptionsMonitor<StaffOptions> options) : PageModel
 {
     [BindProperty]
     public string? Code { get; set; }
@@ -61,7 +61,7 @@ public sealed class TwoFactorModel(UserManager<IdentityUser> users, SignInManage
 
         await users.SetTwoFactorEnabledAsync(user, true);
         var email = user.Email ?? user.Id;
-        await audit.AuditAsync(email, "staff.two_factor_enabled", email, null, HttpContext.RequestAborted);
+        await audit.WriteAsync(email, "staff.two_factor_enabled", email, null, HttpContext.RequestAborted);
         // This session has just proved the second factor.
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new System.Security.Claims.Claim(TwoFactor.MethodClaim, TwoFactor.Mfa)]);
         TempData["Message"] = "Two-factor sign-in is on. From now on you sign in with your password and a code from the app.";
@@ -80,7 +80,7 @@ public sealed class TwoFactorModel(UserManager<IdentityUser> users, SignInManage
         await users.SetTwoFactorEnabledAsync(user, false);
         await users.ResetAuthenticatorKeyAsync(user);
         var email = user.Email ?? user.Id;
-        await audit.AuditAsync(email, "staff.two_factor_reset", email, null, HttpContext.RequestAborted);
+        await audit.WriteAsync(email, "staff.two_factor_reset", email, null, HttpContext.RequestAborted);
         await signIn.RefreshSignInAsync(user);
         return LocalRedirect(TwoFactor.SetupPath);
     }

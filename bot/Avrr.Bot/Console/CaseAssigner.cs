@@ -1,7 +1,8 @@
+using Avrr.Bot.Cases;
 using Avrr.Bot.Persistence;
 using Microsoft.Extensions.Options;
 
-namespace Avrr.Bot.Cases;
+namespace Avrr.Bot.Console;
 
 /// <summary>
 /// Every few seconds: a claimed case whose person has waited longer than <c>Console:ReassignAfter</c> for a reply goes

@@ -4,21 +4,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Avrr.Bot.Knowledge;
 
-/// <summary>Published versions: rollback, differences between versions and drafts, export and import as files.</summary>
+/// <summary>Content in and out: differences between versions and drafts, export and import as files.</summary>
 public sealed partial class KnowledgeStore
 {
-    /// <summary>Makes an earlier version current again. Conversations keep whichever version they started with.</summary>
-    public async Task RollbackAsync(long versionId, string actor, CancellationToken ct)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var version = await db.KnowledgeVersions.AsNoTracking().FirstOrDefaultAsync(v => v.Id == versionId, ct) ?? throw new KnowledgeEditException($"Version {versionId} does not exist.");
-        var from = published.CurrentId;
-        await SetCurrentAsync(db, versionId, ct);
-        Audit(db, actor, "version.rollback", $"version {version.Label}", $"from version id {from}");
-        await db.SaveChangesAsync(ct);
-        await published.RefreshAsync(ct);
-    }
-
     public async Task<IReadOnlyList<FileDiff>> DiffVersionsAsync(long fromId, long toId, CancellationToken ct)
     {
         var from = ContentSet.Deserialize((await VersionAsync(fromId, ct)).Files);

@@ -1,10 +1,11 @@
 using System.Security.Claims;
-using Avrr.Bot.Knowledge;
+using Avrr.Bot.Audit;
+using Avrr.Bot.Cases;
 using Avrr.Knowledge;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Avrr.Bot.Cases;
+namespace Avrr.Bot.Console;
 
 /// <summary>
 /// The console's JSON API (/api/console, described at /api/console/openapi.json). Reads write one audit entry each;
@@ -93,7 +94,7 @@ internal static class ConsoleApi
             (await staff.ColleaguesAsync(ct)).Select(c => new { c.UserId, c.DisplayName, c.Languages, c.Available, c.Present, c.OpenCases, c.Capacity }))
             .WithSummary("Who takes cases, for transfers.");
 
-        api.MapGet("/cases/{reference}", async Task<Results<Ok<CaseView>, NotFound, ProblemHttpResult>> (string reference, ClaimsPrincipal user, StaffDirectory staff, CaseQueries queries, KnowledgeStore audit, CancellationToken ct) =>
+        api.MapGet("/cases/{reference}", async Task<Results<Ok<CaseView>, NotFound, ProblemHttpResult>> (string reference, ClaimsPrincipal user, StaffDirectory staff, CaseQueries queries, AuditTrail audit, CancellationToken ct) =>
         {
             var me = (await staff.CurrentAsync(user, ct))!;
             reference = CaseReferences.Normalize(reference);
@@ -105,7 +106,7 @@ internal static class ConsoleApi
                     return TypedResults.NotFound();
                 }
 
-                await audit.AuditAsync(me.Email, "case.read", reference, "summary, transcript and notes", ct);
+                await audit.WriteAsync(me.Email, "case.read", reference, "summary, transcript and notes", ct);
                 return TypedResults.Ok(view);
             }
             catch (UnauthorizedAccessException ex)
@@ -114,7 +115,7 @@ internal static class ConsoleApi
             }
         }).WithSummary("A case: summary with labels in your language, transcript with ticks, notes, history and what you may do.");
 
-        api.MapGet("/cases/{reference}/transcript", async Task<Results<Ok<IReadOnlyList<TranscriptEntry>>, NotFound, ProblemHttpResult>> (string reference, long? after, ClaimsPrincipal user, StaffDirectory staff, CaseQueries queries, KnowledgeStore audit, CancellationToken ct) =>
+        api.MapGet("/cases/{reference}/transcript", async Task<Results<Ok<IReadOnlyList<TranscriptEntry>>, NotFound, ProblemHttpResult>> (string reference, long? after, ClaimsPrincipal user, StaffDirectory staff, CaseQueries queries, AuditTrail audit, CancellationToken ct) =>
         {
             var me = (await staff.CurrentAsync(user, ct))!;
             reference = CaseReferences.Normalize(reference);
@@ -126,7 +127,7 @@ internal static class ConsoleApi
                     return TypedResults.NotFound();
                 }
 
-                await audit.AuditAsync(me.Email, "case.transcript.read", reference, $"after {after ?? -1}: {entries.Count} messages", ct);
+                await audit.WriteAsync(me.Email, "case.transcript.read", reference, $"after {after ?? -1}: {entries.Count} messages", ct);
                 return TypedResults.Ok(entries);
             }
             catch (UnauthorizedAccessException ex)
@@ -135,7 +136,7 @@ internal static class ConsoleApi
             }
         }).WithSummary("Transcript entries after a sequence number (the live view's cursor), with delivery ticks.");
 
-        api.MapGet("/cases/{reference}/export", async Task<Results<ContentHttpResult, NotFound, ProblemHttpResult>> (string reference, ClaimsPrincipal user, StaffDirectory staff, CaseQueries queries, KnowledgeStore audit, CancellationToken ct) =>
+        api.MapGet("/cases/{reference}/export", async Task<Results<ContentHttpResult, NotFound, ProblemHttpResult>> (string reference, ClaimsPrincipal user, StaffDirectory staff, CaseQueries queries, AuditTrail audit, CancellationToken ct) =>
         {
             var me = (await staff.CurrentAsync(user, ct))!;
             reference = CaseReferences.Normalize(reference);
@@ -147,7 +148,7 @@ internal static class ConsoleApi
                     return TypedResults.NotFound();
                 }
 
-                await audit.AuditAsync(me.Email, "case.export", reference, $"schema {CaseExport.SchemaVersion}", ct);
+                await audit.WriteAsync(me.Email, "case.export", reference, $"schema {CaseExport.SchemaVersion}", ct);
                 return TypedResults.Content(System.Text.Json.JsonSerializer.Serialize(export.Value, CaseExport.Json), "application/json");
             }
             catch (UnauthorizedAccessException ex)

@@ -1,8 +1,9 @@
-using Avrr.Bot.Turns;
+using Avrr.Bot.Cases;
+using Avrr.Bot.Changes;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
-namespace Avrr.Bot.Cases;
+namespace Avrr.Bot.Console;
 
 /// <summary>
 /// The console's live channel. Messages carry no case content, only "look again": <c>queue</c> (the queue changed),

@@ -1,8 +1,7 @@
-using Avrr.Bot.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Avrr.Bot.Cases;
+namespace Avrr.Bot.Persistence;
 
 public enum CaseState { Open = 0, Closed = 1 }
 

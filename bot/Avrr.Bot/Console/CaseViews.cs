@@ -1,6 +1,7 @@
 using System.Text.Json;
+using Avrr.Bot.Cases;
 
-namespace Avrr.Bot.Cases;
+namespace Avrr.Bot.Console;
 
 public sealed record QueueItem(
     string Reference,

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using Avrr.Bot.Persistence;
 
-namespace Avrr.Bot.Turns;
+namespace Avrr.Bot.Changes;
 
 /// <summary>
 /// Something other parts of this instance, and other instances, must notice: a conversation's transcript or

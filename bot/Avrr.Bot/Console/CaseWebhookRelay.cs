@@ -2,11 +2,12 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Avrr.Bot.Cases;
 using Avrr.Bot.Common;
 using Avrr.Bot.Persistence;
 using Microsoft.Extensions.Options;
 
-namespace Avrr.Bot.Cases;
+namespace Avrr.Bot.Console;
 
 /// <summary>
 /// Posts the case export to <c>Cases:Webhook:Url</c> when a case opens and when it closes: the body is

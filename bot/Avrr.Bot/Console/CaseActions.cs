@@ -1,6 +1,9 @@
 using System.Data.Common;
 using System.Text.Json;
+using Avrr.Bot.Cases;
+using Avrr.Bot.Changes;
 using Avrr.Bot.Channels.WhatsApp;
+using Avrr.Bot.Common;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;
 using Avrr.Bot.Turns;
@@ -8,7 +11,7 @@ using Avrr.Dialogs;
 using Avrr.Knowledge;
 using Microsoft.Extensions.Options;
 
-namespace Avrr.Bot.Cases;
+namespace Avrr.Bot.Console;
 
 /// <summary>
 /// What staff do to a case, each run like a turn: under the conversation's lock (in-process and, on PostgreSQL, an
@@ -23,7 +26,7 @@ internal sealed partial class CaseActions
     public const int MaxNoteLength = 10_000;
 
     private readonly TurnSessionPool _sessions;
-    private readonly Operations.Telemetry _telemetry;
+    private readonly Telemetry _telemetry;
     private readonly IDialogEngine _engine;
     private readonly IKnowledgeSource _knowledge;
     private readonly ConversationLocks _locks;
@@ -54,7 +57,7 @@ internal sealed partial class CaseActions
         IOptions<PrivacyOptions> privacy,
         StoreConnections connections,
         Translation.Translator translator,
-        Operations.Telemetry telemetry,
+        Telemetry telemetry,
         ILogger<CaseActions> logger)
     {
         _telemetry = telemetry;
@@ -78,7 +81,7 @@ internal sealed partial class CaseActions
     /// <summary>Takes a waiting case. Exclusive: of any number of counsellors claiming at once, one wins; the others learn who.</summary>
     public async Task<CaseActionResult> ClaimAsync(string reference, StaffMember staff, CancellationToken ct)
     {
-        using var span = Operations.Telemetry.Traces.StartActivity("avrr.case.claim");
+        using var span = Telemetry.Traces.StartActivity("avrr.case.claim");
         var result = await ClaimOnceAsync(reference, staff, ct);
         span?.SetTag("avrr.case.result", result.GetType().Name.ToLowerInvariant());
         return result;

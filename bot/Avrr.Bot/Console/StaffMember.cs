@@ -1,7 +1,9 @@
 using System.Security.Claims;
+using Avrr.Bot.Persistence;
 using Avrr.Bot.Staff;
 
-namespace Avrr.Bot.Cases;
+
+namespace Avrr.Bot.Console;
 
 /// <summary>A signed-in staff member as the console sees them: who, under which name people see them, in which roles.</summary>
 public sealed record StaffMember(string UserId, string Email, string DisplayName, IReadOnlySet<string> Roles)

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Avrr.Bot.Turns;
+namespace Avrr.Bot.Changes;
 
 /// <summary>
 /// Tells listeners (Direct Line streams, the outbox relay) that a conversation's transcript grew. Only a nudge:

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace Avrr.Bot.Operations;
+namespace Avrr.Bot.Common;
 
 /// <summary>
 /// The host's traces and metrics (OpenTelemetry names; docs/operations.md lists every one with alert rules).

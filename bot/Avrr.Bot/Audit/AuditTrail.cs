@@ -3,16 +3,50 @@ using System.Text;
 using Avrr.Bot.Persistence;
 using Microsoft.EntityFrameworkCore;
 
-namespace Avrr.Bot.Staff;
+namespace Avrr.Bot.Audit;
 
 /// <summary>What supervisors and administrators filter the audit by; empty fields do not filter.</summary>
 public sealed record AuditFilter(string? Actor, string? Action, string? Target, DateOnly? From, DateOnly? To);
 
-/// <summary>Reads the audit trail for /audit: filtered, newest first, and as CSV for export.</summary>
-public sealed class AuditTrail(IDbContextFactory<AvrrDbContext> contexts)
+/// <summary>
+/// The audit trail: who did what to which record, never a person's words. Written by every capability (staff sign-in,
+/// content, cases, erasure), read at /audit: filtered, newest first, and as CSV for export.
+/// </summary>
+public sealed class AuditTrail(IDbContextFactory<AvrrDbContext> contexts, TimeProvider time)
 {
     public const int PageSize = 500;
     public const int ExportLimit = 100_000;
+
+    /// <summary>The one statement for writers on a raw connection, inside their own transaction (turns, erasure).</summary>
+    public const string InsertSql = "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (@at, @actor, @action, @target, @detail)";
+
+    /// <summary>One entry on its own.</summary>
+    public async Task WriteAsync(string actor, string action, string target, string? detail, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        Add(db, actor, action, target, detail);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>One entry saved with the caller's other changes, so the record and its audit commit together.</summary>
+    public void Add(AvrrDbContext db, string actor, string action, string target, string? detail) =>
+        db.AuditLog.Add(new AuditRecord
+        {
+            At = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            Actor = Clip(actor, 256),
+            Action = action,
+            Target = Clip(target, 300),
+            Detail = detail is null ? null : Clip(detail, 4000),
+        });
+
+    /// <summary>A field cut to its column's length (the schema's limits for actor, target and detail).</summary>
+    public static string Clip(string value, int length) => value.Length > length ? value[..length] : value;
+
+    public async Task<IReadOnlyList<AuditRecord>> LatestAsync(int max, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.AuditLog.AsNoTracking().OrderByDescending(a => a.Id).Take(max).ToListAsync(ct);
+    }
 
     public async Task<IReadOnlyList<AuditRecord>> FindAsync(AuditFilter filter, int max, CancellationToken ct)
     {

@@ -1,7 +1,8 @@
+using Avrr.Bot.Cases;
 using Avrr.Bot.Channels.WhatsApp;
 using Avrr.Bot.Persistence;
 
-namespace Avrr.Bot.Cases;
+namespace Avrr.Bot.Console;
 
 /// <summary>What staff write to the person: messages (machine-translated when asked) and the WhatsApp re-engagement template.</summary>
 internal sealed partial class CaseActions

@@ -1,4 +1,4 @@
-namespace Avrr.Bot.Cases;
+namespace Avrr.Bot.Console;
 
 /// <summary>What a staff action came to; the console API maps it to HTTP.</summary>
 public abstract record CaseActionResult

@@ -1,4 +1,4 @@
-namespace Avrr.Bot.Turns;
+namespace Avrr.Bot.Common;
 
 /// <summary>
 /// Serialises turns per conversation, first come first served, while different conversations run in parallel.

@@ -3,7 +3,8 @@ using Avrr.Bot.Persistence;
 using Avrr.Bot.Staff;
 using Microsoft.EntityFrameworkCore;
 
-namespace Avrr.Bot.Cases;
+
+namespace Avrr.Bot.Console;
 
 /// <summary>A colleague as the transfer list and the supervisor view show them.</summary>
 public sealed record Colleague(string UserId, string DisplayName, string Email, IReadOnlyList<string> Languages, bool Available, bool Present, int Capacity, int OpenCases);

@@ -1,11 +1,13 @@
 using System.Data.Common;
 using System.Text.Json;
 using Avrr.Bot.Activities;
+using Avrr.Bot.Cases;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;
+using Avrr.Bot.Turns;
 using Avrr.Dialogs;
 
-namespace Avrr.Bot.Cases;
+namespace Avrr.Bot.Console;
 
 /// <summary>The rows under the console's reads: a case with its conversation's key, the transcript, the window.</summary>
 public sealed partial class CaseQueries

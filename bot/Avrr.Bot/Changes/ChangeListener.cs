@@ -2,7 +2,7 @@ using Avrr.Bot.Persistence;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace Avrr.Bot.Turns;
+namespace Avrr.Bot.Changes;
 
 /// <summary>
 /// One <c>LISTEN</c> connection per instance on PostgreSQL: what another instance committed wakes this instance's

@@ -1,9 +1,10 @@
+using Avrr.Bot.Cases;
 using Avrr.Bot.Common;
 using Avrr.Bot.Staff;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
-namespace Avrr.Bot.Cases;
+namespace Avrr.Bot.Console;
 
 /// <summary>The counsellors' console: Razor pages under /console over the JSON API under /api/console, with SignalR for live updates.</summary>
 internal static class ConsoleSetup
@@ -26,7 +27,6 @@ internal static class ConsoleSetup
             .Validate(o => !o.Webhook.Enabled || o.Webhook.Secret is { Length: >= 16 }, "Cases:Webhook:Secret must have at least 16 characters when Cases:Webhook:Url is set.")
             .ValidateOnStart();
         builder.Services.AddSingleton<StaffDirectory>();
-        builder.Services.AddSingleton<Staff.AuditTrail>();
         builder.Services.AddSingleton<CaseActions>();
         builder.Services.AddSingleton<CaseQueries>();
         builder.Services.AddHostedService<ConsoleBroadcaster>();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Avrr.Bot.Cases;
 using Avrr.Bot.Channels.WhatsApp;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;
@@ -6,7 +7,7 @@ using Avrr.Dialogs;
 using Avrr.Knowledge;
 using Microsoft.Extensions.Options;
 
-namespace Avrr.Bot.Cases;
+namespace Avrr.Bot.Console;
 
 /// <summary>
 /// What the console reads: the queue, a case with its summary (labels in the viewer's language), transcript with

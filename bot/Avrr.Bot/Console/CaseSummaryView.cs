@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Avrr.Knowledge;
 
-namespace Avrr.Bot.Cases;
+
+namespace Avrr.Bot.Console;
 
 public sealed record ConsentView(string? Version, bool Given, DateTimeOffset? At);
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Avrr.Bot.Activities;
+using Avrr.Bot.Cases;
+using Avrr.Bot.Changes;
 using Avrr.Bot.Channels.Telegram;
 using Avrr.Bot.Channels.WhatsApp;
 using Avrr.Bot.Persistence;
@@ -7,7 +9,7 @@ using Avrr.Bot.Privacy;
 using Avrr.Bot.Turns;
 using Avrr.Dialogs;
 
-namespace Avrr.Bot.Cases;
+namespace Avrr.Bot.Console;
 
 internal sealed partial class CaseActions
 {

@@ -3,7 +3,8 @@ using Avrr.Bot.Channels.WhatsApp;
 using Avrr.Bot.Persistence;
 using Avrr.Dialogs;
 
-namespace Avrr.Bot.Cases;
+
+namespace Avrr.Bot.Console;
 
 /// <summary>What the console needs to know about each channel.</summary>
 internal static class CaseChannels
@@ -14,18 +15,6 @@ internal static class CaseChannels
         WhatsAppSender.ChannelName => WhatsAppWebhook.Capabilities,
         _ => ChannelCapabilities.WebChat,
     };
-}
-
-/// <summary>When the person last wrote on WhatsApp, and when a re-engagement template last went out.</summary>
-public readonly record struct ContactWindow(DateTimeOffset? LastInbound, DateTimeOffset? TemplateSent)
-{
-    /// <summary>Free text may go out: the person wrote within the last 24 hours.</summary>
-    public bool IsOpen(DateTimeOffset now) => LastInbound is { } last && now - last <= WhatsAppSender.Window;
-
-    public DateTimeOffset? ClosesAt => LastInbound + WhatsAppSender.Window;
-
-    /// <summary>The template already went out for this closed window; replies now wait for the person's answer.</summary>
-    public bool TemplateSentSinceLastMessage => TemplateSent is { } sent && (LastInbound is not { } last || sent >= last);
 }
 
 /// <summary>The ticks the console shows for an outgoing message.</summary>
