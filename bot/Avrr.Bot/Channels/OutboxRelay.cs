@@ -96,8 +96,8 @@ internal sealed partial class OutboxRelay(
             wait = TimeSpan.FromMilliseconds(20);
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(wait < Idle ? wait : Idle);
+        using var expiry = new CancellationTokenSource(wait < Idle ? wait : Idle, time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, expiry.Token);
         try
         {
             await events.PushQueued.WaitToReadAsync(timeout.Token);

@@ -28,8 +28,11 @@ public sealed class Pacer(double perSecond, TimeSpan perRecipient, TimeProvider 
         lock (_gate)
         {
             var now = time.GetUtcNow();
-            var slot = Max(now, _nextOverall, _pausedUntil, _nextPerRecipient.GetValueOrDefault(recipient, DateTimeOffset.MinValue));
-            _nextOverall = slot + TimeSpan.FromSeconds(1 / perSecond);
+            // The overall slot is taken now, apart from the recipient's own interval: a chat that must wait its
+            // interval does not hold every other chat behind it.
+            var overall = Max(now, _nextOverall, _pausedUntil);
+            _nextOverall = overall + TimeSpan.FromSeconds(1 / perSecond);
+            var slot = Max(overall, _nextPerRecipient.GetValueOrDefault(recipient, DateTimeOffset.MinValue));
             _nextPerRecipient[recipient] = slot + perRecipient;
             if (_nextPerRecipient.Count > 10_000)
             {

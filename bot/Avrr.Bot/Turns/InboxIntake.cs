@@ -137,10 +137,10 @@ internal sealed class InboxSignal
 
     public void Nudge() => _signal.Writer.TryWrite(true);
 
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
+    public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken ct)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(timeout);
+        using var expiry = new CancellationTokenSource(timeout, time);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct, expiry.Token);
         try
         {
             await _signal.Reader.ReadAsync(cts.Token);

@@ -14,6 +14,7 @@ internal sealed partial class InboxWorker(
     TurnPipeline pipeline,
     KeyRing keys,
     InboxSignal signal,
+    TimeProvider time,
     ILogger<InboxWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(5);
@@ -31,7 +32,7 @@ internal sealed partial class InboxWorker(
                 {
                 }
 
-                await signal.WaitAsync(IdlePoll, stoppingToken);
+                await signal.WaitAsync(IdlePoll, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -40,7 +41,7 @@ internal sealed partial class InboxWorker(
             catch (Exception ex)
             {
                 Log.DrainFailed(logger, ex);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
             }
         }
     }

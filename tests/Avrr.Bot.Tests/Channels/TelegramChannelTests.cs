@@ -1,11 +1,14 @@
 using System.Net;
 using System.Text;
+using Avrr.Bot.Channels;
+using Avrr.Bot.Channels.Telegram;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Tests.Infrastructure;
 using Avrr.Channels.Fakes.Telegram;
 using Avrr.Knowledge;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Avrr.Bot.Tests.Channels;
 
@@ -20,9 +23,10 @@ public sealed class TelegramChannelTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _fake.DisposeAsync();
 
-    private BotFactory Bot(bool webhook = false, int perChatMs = 50, string? directory = null)
+    private BotFactory Bot(bool webhook = false, int perChatMs = 50, string? directory = null, FakeTimeProvider? time = null, int messagesPerSecond = 25)
     {
-        var factory = new BotFactory(directory)
+        var factory = new BotFactory(directory) { Time = time }
+            .With("Channels:Telegram:MessagesPerSecond", messagesPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .With("Channels:Telegram:Token", Token)
             .With("Channels:Telegram:ApiBaseUrl", _fake.ApiBaseUrl)
             .With("Channels:Telegram:PollTimeoutSeconds", "1")
@@ -130,7 +134,7 @@ public sealed class TelegramChannelTests : IAsyncLifetime
 
         var person = new TelegramPerson(_fake, 555);
         await person.ReadsAsync(Content(bot).Said("lang.prompt", "en"));
-        await Task.Delay(500);
+        // A replay is refused before it is stored, so no second turn can follow the first.
         Assert.Equal(1, await InboxCountAsync(bot));
         Assert.Single(_fake.Sent, s => s.ChatId == 555);
     }
@@ -155,9 +159,10 @@ public sealed class TelegramChannelTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_429_with_retry_after_3_delays_that_chat_only_by_at_least_3_seconds()
+    public async Task A_429_with_retry_after_3_holds_that_chat_exactly_3_seconds_on_the_bots_clock_and_no_other_chat()
     {
-        using var bot = Bot(perChatMs: 1000);
+        var time = WholeSecondClock();
+        using var bot = OnFakeClock(time);
         var k = Content(bot);
         var slow = new TelegramPerson(_fake, 1001);
         var other = new TelegramPerson(_fake, 1002);
@@ -165,12 +170,64 @@ public sealed class TelegramChannelTests : IAsyncLifetime
 
         slow.Types("hello");
         other.Types("hello");
-        var otherReply = await other.ReadsAsync(k.Said("lang.prompt", "en"));
-        var slowReply = await slow.ReadsAsync(k.Said("lang.prompt", "en"));
+        await other.ReadsAsync(k.Said("lang.prompt", "en"));
+        await _fake.WaitForRequestsAsync("sendMessage", 2, TimeSpan.FromSeconds(10));
+        var refusedAt = time.GetUtcNow();
 
-        var refused = _fake.Requests.Single(r => r.Method == "sendMessage" && r.Status == 429);
-        Assert.True(slowReply.At - refused.At >= TimeSpan.FromSeconds(3), $"retried after {(slowReply.At - refused.At).TotalSeconds:F2} s");
-        Assert.True(otherReply.At < refused.At + TimeSpan.FromSeconds(3), "the other chat waited for the throttled one");
+        // The clock has not moved: the refused reply waits for exactly retry_after, and nothing reached that chat.
+        Assert.Equal(refusedAt + TimeSpan.FromSeconds(3), await NextAttemptAsync(bot, 1001));
+        Assert.Empty(slow.Sent);
+
+        time.Advance(TimeSpan.FromSeconds(3));
+        await slow.ReadsAsync(k.Said("lang.prompt", "en"));
+    }
+
+    [Fact]
+    public async Task A_server_error_is_retried_after_the_first_back_off_and_then_delivered()
+    {
+        var time = WholeSecondClock();
+        using var bot = OnFakeClock(time);
+        var person = new TelegramPerson(_fake, 1003);
+        _fake.FailNext("sendMessage", 502, "Bad Gateway", chatId: 1003);
+
+        person.Types("hello");
+        await _fake.WaitForRequestsAsync("sendMessage", 1, TimeSpan.FromSeconds(10));
+
+        // The first back-off is a second of full jitter on top of a quarter second.
+        var wait = await NextAttemptAsync(bot, 1003) - time.GetUtcNow();
+        Assert.InRange(wait, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(1250));
+        Assert.Empty(person.Sent);
+        time.Advance(wait);
+        await person.ReadsAsync(Content(bot).Said("lang.prompt", "en"));
+    }
+
+    /// <summary>The store keeps milliseconds: a clock on a whole second compares exactly with what it reads back.</summary>
+    private static FakeTimeProvider WholeSecondClock() => new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+
+    /// <summary>
+    /// The host on a fake clock, paced so that no send waits for the clock (a wait under a millisecond is skipped):
+    /// what these tests look at is when a refused message is due again.
+    /// </summary>
+    private BotFactory OnFakeClock(FakeTimeProvider time) => Bot(perChatMs: 0, time: time, messagesPerSecond: 1_000_000);
+
+    /// <summary>When the chat's first undelivered reply is due again, once its failed attempt is recorded.</summary>
+    private static async Task<DateTimeOffset> NextAttemptAsync(BotFactory bot, long chatId)
+    {
+        var conversationId = await Stored.WaitForConversationAsync(bot.Services, "telegram", TelegramIntake.Address(chatId));
+        for (var i = 0; i < 200; i++)
+        {
+            await using var db = await bot.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
+            var due = await db.Activities.Where(a => a.ConversationId == conversationId && a.Direction == ActivityDirection.Out && a.Delivery == DeliveryStatus.Pending && a.Attempts > 0)
+                .OrderBy(a => a.Seq).Select(a => a.NextAttemptAt).FirstOrDefaultAsync();
+            if (due is { } at)
+            {
+                return DateTimeOffset.FromUnixTimeMilliseconds(at);
+            }
+
+            await Task.Delay(25);
+        }
+
+        throw new TimeoutException($"no failed attempt recorded for chat {chatId}");
     }
 
     [Fact]
@@ -180,18 +237,13 @@ public sealed class TelegramChannelTests : IAsyncLifetime
         // The person writes, then blocks the bot before the reply goes out.
         _fake.UserSends(2002, "hello");
         _fake.BlockBot(2002);
-        for (var i = 0; i < 100 && !await OptedOutAsync(bot, 2002); i++)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.True(await OptedOutAsync(bot, 2002));
-        await Task.Delay(1500);
+        await Until.TrueAsync(async () => await OptedOutAsync(bot, 2002) && await PendingTurnsAsync(bot) == 0, "the person to be opted out and the message's turn to be committed");
+        var conversationId = await Stored.WaitForConversationAsync(bot.Services, "telegram", "2002");
+        await Until.TrueAsync(async () => await PendingRepliesAsync(bot, conversationId) == 0, "every reply to be settled");
         // Telegram also reports the block as an update: depending on which arrives first, the reply is refused (403)
         // or never tried. Either way nothing is retried.
         Assert.True(_fake.Requests.Count(r => r.Method == "sendMessage") <= 1);
         await using var db = await bot.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
-        var conversationId = await Stored.ConversationOfAsync(bot.Services, "telegram", "2002");
         Assert.All(await db.Activities.Where(a => a.ConversationId == conversationId && a.Direction == ActivityDirection.Out).ToListAsync(), a =>
         {
             Assert.Equal(DeliveryStatus.Failed, a.Delivery);
@@ -213,16 +265,15 @@ public sealed class TelegramChannelTests : IAsyncLifetime
         await Counsellors.ClaimAsync(bot.Services, reference, await Counsellors.AddAsync(bot.Services, "amira@example.org"));
         await person.ReadsAsync("Amira");
         var sent = _fake.Sent.Count(s => s.ChatId == 3003);
+        await using var check = await bot.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
+        var replies = await check.Activities.CountAsync(a => a.ConversationId == conversationId && a.Direction == ActivityDirection.Out);
 
         person.Types("I need to talk to someone");
-        for (var i = 0; i < 100 && await InboxCountAsync(bot) < 3; i++)
-        {
-            await Task.Delay(50);
-        }
+        await Until.TrueAsync(async () => await InboxCountAsync(bot) == 3 && await PendingTurnsAsync(bot) == 0, "the message's turn to be committed");
 
-        await Task.Delay(1000);
+        // The turn is committed and wrote no reply: there is nothing the relay could still send.
+        Assert.Equal(replies, await check.Activities.CountAsync(a => a.ConversationId == conversationId && a.Direction == ActivityDirection.Out));
         Assert.Equal(sent, _fake.Sent.Count(s => s.ChatId == 3003));
-        await using var check = await bot.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
         // Messages before the case were not kept (no consent); the one for the counsellor is.
         Assert.Equal(1, await check.Activities.CountAsync(a => a.ConversationId == conversationId && a.Direction == ActivityDirection.In));
     }
@@ -236,12 +287,19 @@ public sealed class TelegramChannelTests : IAsyncLifetime
         await person.ReadsAsync(Content(bot).Said("lang.prompt", "en"));
 
         _fake.BlockBot(4004);
-        for (var i = 0; i < 100 && !await OptedOutAsync(bot, 4004); i++)
-        {
-            await Task.Delay(50);
-        }
+        await Until.TrueAsync(() => OptedOutAsync(bot, 4004), "the person to be opted out");
+    }
 
-        Assert.True(await OptedOutAsync(bot, 4004));
+    private static async Task<int> PendingRepliesAsync(BotFactory bot, string conversationId)
+    {
+        await using var db = await bot.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
+        return await db.Activities.CountAsync(a => a.ConversationId == conversationId && a.Direction == ActivityDirection.Out && a.Delivery == DeliveryStatus.Pending);
+    }
+
+    private static async Task<int> PendingTurnsAsync(BotFactory bot)
+    {
+        await using var db = await bot.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
+        return await db.Inbox.CountAsync(i => i.Status == InboxStatus.Pending);
     }
 
     private static async Task<int> InboxCountAsync(BotFactory bot)

@@ -27,92 +27,37 @@ internal sealed partial class TelegramIntake(InboxIntake inbox, OutboxStore outb
     /// </returns>
     public async Task<bool?> AcceptAsync(Update update, CancellationToken ct)
     {
-        if (update.Message is { } message)
+        switch (TelegramUpdate.Read(update))
         {
-            return await AcceptMessageAsync(message, ct);
+            case TelegramUpdate.Inbound inbound:
+                var activity = NewActivity(inbound.Text, inbound.Locale);
+                if (inbound.Choice is not null)
+                {
+                    activity.Value = ActivityJson.ChoicePayload(inbound.Choice);
+                }
+
+                var accepted = await AcceptAsync(inbound.ChatId, inbound.ExternalId, activity, inbound.Start, ct);
+                if (inbound.Press is { } press)
+                {
+                    // Answer even a duplicate: the person's client shows a spinner until the query is answered.
+                    _ = BestEffortAsync("answerCallbackQuery", token => client.AnswerCallbackQuery(press.QueryId, cancellationToken: token));
+                    if (accepted && press.MessageId != 0 && press.HadKeyboard)
+                    {
+                        // The keyboard has been used: remove it, so an old question is not answered twice by accident.
+                        _ = BestEffortAsync("editMessageReplyMarkup", token => client.EditMessageReplyMarkup(inbound.ChatId, press.MessageId, InlineKeyboardMarkup.Empty(), cancellationToken: token));
+                    }
+                }
+
+                return accepted;
+            case TelegramUpdate.Blocked blocked:
+                // The person blocked the bot: stop now rather than at the next failed send.
+                await outbox.OptOutAddressAsync(TelegramSender.ChannelName, Address(blocked.ChatId), "the person blocked the bot", ct);
+                return false;
+            case TelegramUpdate.Malformed:
+                return null;
+            default:
+                return false;
         }
-
-        if (update.CallbackQuery is { } callback)
-        {
-            return await AcceptCallbackAsync(callback, ct);
-        }
-
-        if (update.MyChatMember is { NewChatMember.Status: ChatMemberStatus.Kicked, Chat.Id: var blockedBy and not 0 })
-        {
-            // The person blocked the bot: stop now rather than at the next failed send.
-            await outbox.OptOutAddressAsync(TelegramSender.ChannelName, Address(blockedBy), "the person blocked the bot", ct);
-        }
-
-        return false;
-    }
-
-    private async Task<bool?> AcceptMessageAsync(Message message, CancellationToken ct)
-    {
-        // A chat's id is never 0 and a message's id is 0 only for ephemeral messages, which are not for the bot.
-        if (message.Chat is null || message.Chat.Id == 0 || message.Id == 0)
-        {
-            return null;
-        }
-
-        if (message.Chat.Type != ChatType.Private)
-        {
-            return false;
-        }
-
-        // Photos, voice notes, stickers: a placeholder the dialog answers, rather than silence.
-        var text = message.Text ?? "[" + Placeholder(message.Type) + "]";
-        string? start = null;
-        if (text == "/start" || text.StartsWith("/start ", StringComparison.Ordinal))
-        {
-            // A deep link (t.me/<bot>?start=<parameter>, e.g. a counselling centre's QR code) arrives as "/start <parameter>".
-            start = text.Length > 7 ? text[7..].Trim() : null;
-            text = null;
-        }
-
-        var activity = NewActivity(text, message.From?.LanguageCode);
-        var id = $"m:{Address(message.Chat.Id)}:{message.Id.ToString(CultureInfo.InvariantCulture)}";
-        return await AcceptAsync(message.Chat.Id, id, activity, start, ct);
-    }
-
-    private static string Placeholder(MessageType type) => type switch
-    {
-        MessageType.Photo => "photo",
-        MessageType.Voice => "voice",
-        MessageType.Audio => "audio",
-        MessageType.Video => "video",
-        MessageType.Document => "document",
-        MessageType.Sticker => "sticker",
-        MessageType.Location => "location",
-        MessageType.Contact => "contact",
-        _ => "message",
-    };
-
-    private async Task<bool?> AcceptCallbackAsync(CallbackQuery callback, CancellationToken ct)
-    {
-        if (string.IsNullOrEmpty(callback.Id) || callback.Message is not { Chat.Id: var chatId and not 0 } original)
-        {
-            return null;
-        }
-
-        var data = callback.Data ?? "";
-        // The pressed button's title comes back with the keyboard; a hashed value is matched by that title alone.
-        var title = original.ReplyMarkup?.InlineKeyboard.SelectMany(row => row).FirstOrDefault(button => button.CallbackData == data)?.Text;
-        var activity = NewActivity(title ?? data, callback.From?.LanguageCode);
-        if (!data.StartsWith("h:", StringComparison.Ordinal))
-        {
-            activity.Value = ActivityJson.ChoicePayload(data);
-        }
-
-        var accepted = await AcceptAsync(chatId, "cb:" + callback.Id, activity, null, ct);
-        // Answer even a duplicate: the person's client shows a spinner until the query is answered.
-        _ = BestEffortAsync("answerCallbackQuery", token => client.AnswerCallbackQuery(callback.Id, cancellationToken: token));
-        if (accepted && original.Id != 0 && original.ReplyMarkup is not null)
-        {
-            // The keyboard has been used: remove it, so an old question is not answered twice by accident.
-            _ = BestEffortAsync("editMessageReplyMarkup", token => client.EditMessageReplyMarkup(chatId, original.Id, InlineKeyboardMarkup.Empty(), cancellationToken: token));
-        }
-
-        return accepted;
     }
 
     private async Task<bool> AcceptAsync(long chatId, string externalId, Activity activity, string? start, CancellationToken ct)

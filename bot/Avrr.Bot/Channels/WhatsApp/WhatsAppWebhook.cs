@@ -147,16 +147,30 @@ internal sealed partial class WhatsAppWebhook(
         return result.ToString();
     }
 
-    private async Task AcceptMessageAsync(JsonObject message, WhatsAppOptions settings, CancellationToken ct)
+    /// <summary>What one entry of <c>messages</c> says, read without side effects; null without the ids.</summary>
+    internal static WhatsAppInbound? Read(JsonObject message)
     {
         var waId = message["from"].AsString();
         var wamid = message["id"].AsString();
         if (waId is null || wamid is null)
         {
+            return null;
+        }
+
+        var (text, value) = Content(message);
+        DateTimeOffset? sentAt = long.TryParse(message["timestamp"].AsString(), CultureInfo.InvariantCulture, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+        return new WhatsAppInbound(waId, wamid, text, value, sentAt);
+    }
+
+    private async Task AcceptMessageAsync(JsonObject message, WhatsAppOptions settings, CancellationToken ct)
+    {
+        if (Read(message) is not { } inbound)
+        {
             return;
         }
 
-        var sentAt = long.TryParse(message["timestamp"].AsString(), CultureInfo.InvariantCulture, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : time.GetUtcNow();
+        var (waId, wamid, text, value, sent) = inbound;
+        var sentAt = sent ?? time.GetUtcNow();
         if (time.GetUtcNow() - sentAt > TimeSpan.FromHours(settings.MaxMessageAgeHours))
         {
             // A replay after an outage: answering a days-old message would confuse more than help.
@@ -164,7 +178,6 @@ internal sealed partial class WhatsAppWebhook(
             return;
         }
 
-        var (text, value) = Content(message);
         var activity = new Activity
         {
             Type = ActivityTypes.Message,
