@@ -22,13 +22,13 @@ internal static class CaseRows
     /// <summary>Closed cases whose retention ended (Privacy:Retention:ClosedCases).</summary>
     public static async Task<int> DeleteClosedBeforeAsync(DbConnection connection, DbTransaction transaction, long cutoff, CancellationToken ct)
     {
-        const string Expired = "SELECT id FROM cases WHERE status = 1 AND closed_at < @cutoff";
+        var expired = $"SELECT id FROM cases WHERE status = {(int)CaseState.Closed} AND closed_at < @cutoff";
         foreach (var table in Children)
         {
-            await ExecuteAsync(connection, transaction, $"DELETE FROM {table} WHERE case_id IN ({Expired})", ct, ("cutoff", cutoff));
+            await ExecuteAsync(connection, transaction, $"DELETE FROM {table} WHERE case_id IN ({expired})", ct, ("cutoff", cutoff));
         }
 
-        return await ExecuteAsync(connection, transaction, "DELETE FROM cases WHERE status = 1 AND closed_at < @cutoff", ct, ("cutoff", cutoff));
+        return await ExecuteAsync(connection, transaction, $"DELETE FROM cases WHERE status = {(int)CaseState.Closed} AND closed_at < @cutoff", ct, ("cutoff", cutoff));
     }
 
     private static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)

@@ -12,6 +12,7 @@ internal static class ChannelSetup
     {
         builder.Services.AddSingleton<OutboxStore>();
         builder.Services.AddSingleton<ChannelStatus>();
+        builder.Services.AddSingleton<ChannelHealth>();
         builder.Services.AddHostedService<OutboxRelay>();
 
         builder.Services.AddTelegram();

@@ -1,4 +1,3 @@
-using Avrr.Bot.Cases;
 using Avrr.Bot.Channels.WhatsApp;
 using Avrr.Bot.Persistence;
 

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
 using Avrr.Bot.Activities;
-using Avrr.Bot.Cases;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;
 using Avrr.Bot.Turns;

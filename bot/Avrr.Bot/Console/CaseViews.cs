@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Avrr.Bot.Cases;
 
 namespace Avrr.Bot.Console;
 

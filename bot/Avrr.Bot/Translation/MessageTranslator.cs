@@ -133,9 +133,9 @@ internal sealed partial class MessageTranslator(
         string reference;
         string? assignee;
         byte[] dataKey;
-        await using (var command = connection.Command("""
+        await using (var command = connection.Command($"""
             SELECT k.reference, k.assignee, c.data_key FROM cases k JOIN conversations c ON c.id = k.conversation_id
-            WHERE k.conversation_id = @c AND k.status = 0 AND c.data_key IS NOT NULL
+            WHERE k.conversation_id = @c AND k.status = {(int)CaseState.Open} AND c.data_key IS NOT NULL
             """, ("c", conversationId)))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
@@ -175,7 +175,7 @@ internal sealed partial class MessageTranslator(
     private async Task<List<string>> OpenConversationsAsync(CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
-        await using var command = connection.Command("SELECT conversation_id FROM cases WHERE status = 0 LIMIT 500");
+        await using var command = connection.Command($"SELECT conversation_id FROM cases WHERE status = {(int)CaseState.Open} LIMIT 500");
         await using var reader = await command.ExecuteReaderAsync(ct);
         var ids = new List<string>();
         while (await reader.ReadAsync(ct))

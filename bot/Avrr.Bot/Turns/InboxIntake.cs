@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Avrr.Bot.Activities;

@@ -1,6 +1,6 @@
 using Avrr.Bot.Audit;
 using Avrr.Bot.Changes;
-using Avrr.Bot.Console;
+using Avrr.Bot.Persistence;
 
 namespace Avrr.Bot.Turns;
 
@@ -11,9 +11,9 @@ internal sealed partial class TurnSession
     public async Task<long?> OpenCaseAsync(string conversationId, string reference, string channel, string? language, string? programme, int urgency, string reason, byte[] summary, long now, CancellationToken ct)
     {
         await using var command = Create(
-            """
+            $"""
             INSERT INTO cases (reference, conversation_id, status, channel, language, programme, urgency, reason, created_at, updated_at, version, summary)
-            VALUES (@reference, @conversation_id, 0, @channel, @language, @programme, @urgency, @reason, @now, @now, 1, @summary)
+            VALUES (@reference, @conversation_id, {(int)CaseState.Open}, @channel, @language, @programme, @urgency, @reason, @now, @now, 1, @summary)
             ON CONFLICT (reference) DO NOTHING
             RETURNING id
             """,
@@ -68,7 +68,7 @@ internal sealed partial class TurnSession
     public async Task<long?> ClaimCaseAsync(long caseId, string userId, long now, CancellationToken ct)
     {
         await using var command = Create(
-            "UPDATE cases SET assignee = @assignee, claimed_at = COALESCE(claimed_at, @now), updated_at = @now, version = version + 1 WHERE id = @id AND status = 0 AND assignee IS NULL RETURNING created_at",
+            $"UPDATE cases SET assignee = @assignee, claimed_at = COALESCE(claimed_at, @now), updated_at = @now, version = version + 1 WHERE id = @id AND status = {(int)CaseState.Open} AND assignee IS NULL RETURNING created_at",
             "assignee", "now", "id");
         var created = await Scalar(command, ct, userId, now, caseId);
         return created is null ? null : Convert.ToInt64(created, System.Globalization.CultureInfo.InvariantCulture);
@@ -102,7 +102,7 @@ internal sealed partial class TurnSession
     public async Task CloseCaseAsync(long caseId, string outcome, long now, CancellationToken ct)
     {
         await using var command = Create(
-            "UPDATE cases SET status = 1, outcome = @outcome, closed_at = @now, updated_at = @now, version = version + 1 WHERE id = @id", "outcome", "now", "id");
+            $"UPDATE cases SET status = {(int)CaseState.Closed}, outcome = @outcome, closed_at = @now, updated_at = @now, version = version + 1 WHERE id = @id", "outcome", "now", "id");
         await Execute(command, ct, outcome, now, caseId);
     }
 

@@ -111,10 +111,10 @@ internal sealed partial class TurnSession : IAsyncDisposable
 
     public async Task<LoadedConversation?> LoadAsync(string conversationId, CancellationToken ct)
     {
-        _load ??= Prepare("""
+        _load ??= Prepare($"""
             SELECT c.channel, c.state, c.version, c.next_seq, c.owner, c.opted_out, c.data_key, c.channel_address, c.erased_at,
                    k.id, k.reference, k.assignee, k.urgency, k.version, k.language
-            FROM conversations c LEFT JOIN cases k ON k.conversation_id = c.id AND k.status = 0
+            FROM conversations c LEFT JOIN cases k ON k.conversation_id = c.id AND k.status = {(int)CaseState.Open}
             WHERE c.id = @id
             """, "id");
         _load.Transaction = _transaction;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Avrr.Bot.Channels;
 using Avrr.Bot.Channels.Telegram;
 using Avrr.Bot.Persistence;
 using Avrr.Bot.Tests.Infrastructure;
