@@ -18,14 +18,15 @@ internal static class AdminSetup
     {
         builder.Services.AddRazorPages(options =>
         {
-            options.Conventions.AuthorizeFolder("/Admin", StaffSetup.AdminPolicy);
-            options.Conventions.AuthorizeFolder("/Console", ConsoleSetup.ConsolePolicy);
-            options.Conventions.AddPageRoute("/Console/Index", "console/cases/{reference}");
-            options.Conventions.AuthorizePage("/Console/Supervisor", ConsoleSetup.SupervisorPolicy);
-            options.Conventions.AuthorizePage("/Audit", ConsoleSetup.SupervisorPolicy);
-            options.Conventions.AllowAnonymousToPage("/Admin/Login");
-            options.Conventions.AllowAnonymousToPage("/Admin/LoginTwoFactor");
-            options.Conventions.AllowAnonymousToPage("/Admin/Denied");
+            // Each capability's pages are a Razor area (Areas/<Capability>/Pages); their addresses are the @page routes.
+            options.Conventions.AuthorizeAreaFolder("Admin", "/", StaffSetup.AdminPolicy);
+            options.Conventions.AuthorizeAreaFolder("Console", "/", ConsoleSetup.ConsolePolicy);
+            options.Conventions.AddAreaPageRoute("Console", "/Index", "console/cases/{reference}");
+            options.Conventions.AuthorizeAreaPage("Console", "/Supervisor", ConsoleSetup.SupervisorPolicy);
+            options.Conventions.AuthorizeAreaPage("Audit", "/Index", ConsoleSetup.SupervisorPolicy);
+            options.Conventions.AllowAnonymousToAreaPage("Staff", "/Login");
+            options.Conventions.AllowAnonymousToAreaPage("Staff", "/LoginTwoFactor");
+            options.Conventions.AllowAnonymousToAreaPage("Staff", "/Denied");
         });
         builder.Services.AddAntiforgery(options => options.HeaderName = "RequestVerificationToken");
         return builder;

@@ -1,15 +1,11 @@
-using System.Globalization;
 using Avrr.Bot.Persistence;
 using Avrr.Knowledge;
 
 namespace Avrr.Bot.Admin;
 
-/// <summary>How the admin pages show times, states and statuses.</summary>
+/// <summary>How the admin pages show the states of drafts and translations.</summary>
 public static class Display
 {
-    public static string Time(long unixMilliseconds) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds).ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
-
     public static string Status(DraftStatus status) => status switch
     {
         DraftStatus.Open => "open",

@@ -133,7 +133,7 @@ public sealed class HardeningTests : IDisposable
 
         // Locked now, with the right password: the same words as for an unknown account.
         var locked = await (await Admin.StaffSignInTests.SignInAsync(client, "admin@example.org", StaffAccounts.Password)).Content.ReadAsStringAsync();
-        var message = System.Net.WebUtility.HtmlEncode(Pages.Admin.LoginModel.Failure);
+        var message = System.Net.WebUtility.HtmlEncode(Avrr.Bot.Staff.Pages.LoginModel.Failure);
         Assert.Contains(message, unknown, StringComparison.Ordinal);
         Assert.Contains(message, wrong, StringComparison.Ordinal);
         Assert.Contains(message, locked, StringComparison.Ordinal);

@@ -10,6 +10,8 @@ namespace Avrr.Channels.Fakes.Telegram;
 /// <see cref="Requests"/>). Answers, status codes and error texts are Telegram's (tdlib's); see README.md for the
 /// few places the fake knowingly differs.
 /// </summary>
+// Over 400 lines on purpose: this part is the test-facing surface (what a person does, what the bot did, scripted
+// failures) that every Telegram test reads; the protocol itself is in the Http, Messages, Updates and Webhook parts.
 public sealed partial class TelegramFake : IAsyncDisposable
 {
     private const long FirstUpdateId = 1000;

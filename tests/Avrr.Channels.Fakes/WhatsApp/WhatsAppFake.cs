@@ -16,6 +16,8 @@ namespace Avrr.Channels.Fakes.WhatsApp;
 /// An exact fake of the WhatsApp Cloud API send side (the WhatsApp Cloud API reference) on 127.0.0.1: it checks the token,
 /// the message limits and the 24-hour window as Meta does, answers with Graph's bodies, and records everything.
 /// </summary>
+// Over 400 lines on purpose: the test-facing surface and the request handling (token and path, read marks, sends
+// within the window, scripted failures) share one lock and one state; the message limits are in MessageRules.
 public sealed class WhatsAppFake : IAsyncDisposable
 {
     private static readonly TimeSpan Window = TimeSpan.FromHours(24);
