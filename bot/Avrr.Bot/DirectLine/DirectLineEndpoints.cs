@@ -39,7 +39,6 @@ internal static partial class DirectLineEndpoints
         return app;
     }
 
-    internal static string NewConversationId() => ConversationIds.New();
 
     internal static string NewUserId() => "dl_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 
@@ -59,7 +58,7 @@ internal static partial class DirectLineEndpoints
         var parameters = await ReadOptionalJsonAsync(request);
         var requestedUser = parameters?.User?.Id;
         var userId = requestedUser is not null && requestedUser.StartsWith("dl_", StringComparison.Ordinal) && requestedUser.Length <= 128 ? requestedUser : NewUserId();
-        return Results.Json(Issue(tokens, options.Value, NewConversationId(), userId, streamUrl: null), DirectLineJsonContext.Default.ConversationResponse);
+        return Results.Json(Issue(tokens, options.Value, ConversationIds.New(), userId, streamUrl: null), DirectLineJsonContext.Default.ConversationResponse);
     }
 
     private static IResult RefreshToken(HttpRequest request, DirectLineSecret secret, DirectLineTokens tokens, IOptions<DirectLineOptions> options)
@@ -83,7 +82,7 @@ internal static partial class DirectLineEndpoints
         }
 
         var grant = caller!.Grant;
-        var response = caller.IsSecret ? Issue(tokens, options.Value, NewConversationId(), NewUserId(), null) : null;
+        var response = caller.IsSecret ? Issue(tokens, options.Value, ConversationIds.New(), NewUserId(), null) : null;
         if (response is not null)
         {
             tokens.CheckConversationToken(response.Token, out grant);

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Avrr.Bot.DirectLine;
+using Avrr.Bot.Persistence;
 using Avrr.Knowledge;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -54,7 +55,7 @@ internal static class WebChatEndpoints
         app.MapPost("/webchat/token", (DirectLineTokens tokens, IOptions<DirectLineOptions> options) =>
         {
             var lifetime = options.Value.TokenLifetimeSeconds;
-            var conversationId = DirectLineEndpoints.NewConversationId();
+            var conversationId = ConversationIds.New();
             var token = tokens.IssueConversationToken(conversationId, DirectLineEndpoints.NewUserId(), TimeSpan.FromSeconds(lifetime));
             return Results.Json(new WebChatToken(conversationId, token, lifetime), WebChatJsonContext.Default.WebChatToken);
         }).RequireRateLimiting(TokenPolicy);

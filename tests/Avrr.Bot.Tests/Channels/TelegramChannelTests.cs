@@ -213,20 +213,15 @@ public sealed class TelegramChannelTests : IAsyncLifetime
     private static async Task<DateTimeOffset> NextAttemptAsync(BotFactory bot, long chatId)
     {
         var conversationId = await Stored.WaitForConversationAsync(bot.Services, "telegram", TelegramIntake.Address(chatId));
-        for (var i = 0; i < 200; i++)
+        long? due = null;
+        await Until.TrueAsync(async () =>
         {
             await using var db = await bot.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>().CreateDbContextAsync();
-            var due = await db.Activities.Where(a => a.ConversationId == conversationId && a.Direction == ActivityDirection.Out && a.Delivery == DeliveryStatus.Pending && a.Attempts > 0)
+            due = await db.Activities.Where(a => a.ConversationId == conversationId && a.Direction == ActivityDirection.Out && a.Delivery == DeliveryStatus.Pending && a.Attempts > 0)
                 .OrderBy(a => a.Seq).Select(a => a.NextAttemptAt).FirstOrDefaultAsync();
-            if (due is { } at)
-            {
-                return DateTimeOffset.FromUnixTimeMilliseconds(at);
-            }
-
-            await Task.Delay(25);
-        }
-
-        throw new TimeoutException($"no failed attempt recorded for chat {chatId}");
+            return due is not null;
+        }, $"a failed attempt to be recorded for chat {chatId}");
+        return DateTimeOffset.FromUnixTimeMilliseconds(due!.Value);
     }
 
     [Fact]
