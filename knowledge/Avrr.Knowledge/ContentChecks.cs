@@ -277,10 +277,17 @@ internal static partial class ContentChecks
             diagnostics.Add(new ContentDiagnostic("content.yaml", 1, $"core article '{id}' does not exist in articles/{model.SourceLanguage}/"));
         }
 
-        // A WhatsApp list holds 10 rows, and the menu adds "Main menu": more topics would be cut off there.
-        if (model.LearnMenu.Count > 9)
+        // A WhatsApp list holds 10 rows, and the topics add "Counsellor" and "Main menu": more would be cut off there.
+        if (model.LearnMenu.Count > 8)
         {
-            diagnostics.Add(new ContentDiagnostic("content.yaml", 1, $"learn_menu offers {model.LearnMenu.Count} articles; at most 9 fit a WhatsApp list with the main menu"));
+            diagnostics.Add(new ContentDiagnostic("content.yaml", 1, $"learn_menu offers {model.LearnMenu.Count} articles; at most 8 fit a WhatsApp list with the counsellor and the main menu"));
+        }
+
+        // Typed questions are matched against example questions most of all (docs/retrieval.md): an article without
+        // them in a complete language is one people there reach only by its title's words.
+        foreach (var article in model.Articles.Where(a => model.CompleteLanguages.Contains(a.Language) && a.Examples.Count == 0))
+        {
+            diagnostics.Add(new ContentDiagnostic($"articles/{article.Language}/{article.Id}.md", 1, $"article '{article.Id}' has no example questions in '{article.Language}', which is declared complete: typed questions will rarely find it", DiagnosticSeverity.Warning));
         }
 
         foreach (var id in model.LearnMenu.Where(id => !sources.ContainsKey(id)))

@@ -67,23 +67,45 @@ public static class ContentFiles
         return result.ToString();
     }
 
-    /// <summary>Writes an article translation: the source's front matter with this language's title, linked to the source.</summary>
-    public static string ComposeArticleTranslation(Article source, string title, string body, bool reviewed) =>
-        ComposeArticle(source.Id, source.Topic, title, source.SourceIds, source.LastVerified, body,
+    /// <summary>
+    /// Writes an article translation: the source's front matter with this language's title, linked to the source. The
+    /// example questions and keywords are the language's own: those of the translation being replaced are kept.
+    /// </summary>
+    public static string ComposeArticleTranslation(Article source, Article? current, string title, string body, bool reviewed) =>
+        ComposeArticle(source with { Examples = current?.Examples ?? [], Keywords = current?.Keywords ?? [], MachineTranslationAllowed = false }, title, body,
             KnowledgeLoader.ArticleSourceHash(source.Title, source.BodyMarkdown), reviewed ? "reviewed" : "machine");
 
-    /// <summary>Writes a source-language article.</summary>
-    public static string ComposeArticle(Article article, string title, string body) =>
-        ComposeArticle(article.Id, article.Topic, title, article.SourceIds, article.LastVerified, body, null, null);
+    /// <summary>Writes a source-language article, keeping what the form does not edit (examples, keywords, machine translation).</summary>
+    public static string ComposeArticle(Article article, string title, string body) => ComposeArticle(article, title, body, null, null);
 
-    private static string ComposeArticle(string id, string topic, string title, IReadOnlyList<string> sources, DateOnly verified, string body, string? translatedFrom, string? status)
+    private static string ComposeArticle(Article article, string title, string body, string? translatedFrom, string? status)
     {
+        var (id, topic, sources, verified) = (article.Id, article.Topic, article.SourceIds, article.LastVerified);
         var result = new StringBuilder("---\n");
         result.Append("id: ").Append(id).Append('\n');
         result.Append("topic: ").Append(topic).Append('\n');
         result.Append("title: ").Append(Quote(title.Trim())).Append('\n');
         result.Append("source: ").Append(sources.Count == 1 ? sources[0] : "[" + string.Join(", ", sources) + "]").Append('\n');
         result.Append("last_verified: ").Append(verified.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+        if (article.MachineTranslationAllowed)
+        {
+            result.Append("machine_translation: allowed\n");
+        }
+
+        if (article.Examples.Count > 0)
+        {
+            result.Append("examples:\n");
+            foreach (var example in article.Examples)
+            {
+                result.Append("  - ").Append(Quote(example)).Append('\n');
+            }
+        }
+
+        if (article.Keywords.Count > 0)
+        {
+            result.Append("keywords: [").Append(string.Join(", ", article.Keywords.Select(Quote))).Append("]\n");
+        }
+
         if (translatedFrom is not null)
         {
             result.Append("translated_from: ").Append(translatedFrom).Append('\n');

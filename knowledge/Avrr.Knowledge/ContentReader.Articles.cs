@@ -27,7 +27,7 @@ internal sealed partial class ContentReader
             return;
         }
 
-        yaml.OnlyKnownFields(front, "id", "topic", "title", "source", "last_verified", "translated_from", "status", "machine_translation");
+        yaml.OnlyKnownFields(front, "id", "topic", "title", "source", "last_verified", "translated_from", "status", "machine_translation", "examples", "keywords");
         var id = yaml.String(front, "id");
         var topic = yaml.String(front, "topic");
         var title = yaml.String(front, "title");
@@ -61,9 +61,22 @@ internal sealed partial class ContentReader
             yaml.Error(2, "machine_translation must be 'allowed' or 'never'");
         }
 
-        model.Articles.Add(new Article(id, parts[1], title, normalized[(end + 5)..].Trim(), topic, source, verified.Value, IsFallback: false) { MachineTranslationAllowed = machine == "allowed", SourceIds = sourceIds });
+        var examples = OptionalList(yaml, front, "examples");
+        var keywords = OptionalList(yaml, front, "keywords");
+        model.Articles.Add(new Article(id, parts[1], title, normalized[(end + 5)..].Trim(), topic, source, verified.Value, IsFallback: false)
+        {
+            MachineTranslationAllowed = machine == "allowed",
+            SourceIds = sourceIds,
+            Examples = examples,
+            Keywords = keywords,
+        });
         model.ArticleLinks[(parts[1], id)] = new ArticleLink(yaml.String(front, "translated_from", required: false), status == "machine");
     }
+
+    private static List<string> OptionalList(YamlReader yaml, YamlMappingNode map, string field) =>
+        map.Children.TryGetValue(new YamlScalarNode(field), out var node)
+            ? yaml.StringList(node, field).Select(s => s.Trim()).Where(s => s.Length > 0).ToList()
+            : [];
 
     private static void ReadKeywords<TKey>(YamlReader yaml, string text, Dictionary<TKey, List<string>> target, Action<TKey, string, string, int>? perLanguage = null)
         where TKey : struct, Enum

@@ -110,9 +110,41 @@ public sealed record Article(string Id, string Language, string Title, string Bo
 
     /// <summary>The ids in sources.yaml that <c>Source</c> cites, as the front matter names them.</summary>
     public IReadOnlyList<string> SourceIds { get; init; } = [];
+
+    /// <summary>
+    /// Questions as people ask them in this language (front matter <c>examples</c>): matched like the title, so a
+    /// question in everyday words finds the article.
+    /// </summary>
+    public IReadOnlyList<string> Examples { get; init; } = [];
+
+    /// <summary>Words and short phrases people use for the subject (front matter <c>keywords</c>), in this language.</summary>
+    public IReadOnlyList<string> Keywords { get; init; } = [];
 }
 
+/// <summary>An article found for a question, with its ranking score (comparable only within one search).</summary>
 public sealed record ArticleMatch(Article Article, double Score);
+
+/// <summary>How sure the matcher is of its answer to a typed question.</summary>
+public enum AnswerKind
+{
+    /// <summary>One article answers it: show it.</summary>
+    Confident,
+
+    /// <summary>Two articles fit about as well: offer both titles and let the person choose.</summary>
+    Choice,
+
+    /// <summary>Nothing fits well enough: offer the topics and a counsellor, never a guess.</summary>
+    NoMatch,
+}
+
+/// <summary>
+/// The answer to a typed question: the article (or the two) to offer, and for a question without an answer the topic
+/// of the nearest article, so unanswered questions can be counted by topic.
+/// </summary>
+public sealed record QuestionAnswer(AnswerKind Kind, IReadOnlyList<ArticleMatch> Matches, string? NearestTopic)
+{
+    public static QuestionAnswer None { get; } = new(AnswerKind.NoMatch, [], null);
+}
 
 /// <summary>When counsellors work, in the service's own time zone.</summary>
 public sealed record OfficeHours(DayOfWeek Day, TimeOnly Open, TimeOnly Close);
@@ -166,7 +198,14 @@ public interface IKnowledgeSnapshot
 
     EligibilityResult Evaluate(string programmeId, IReadOnlyDictionary<string, string> answers);
 
+    /// <summary>Articles of the language (or its fallback) ranked for a question, best first; weak matches included.</summary>
     IReadOnlyList<ArticleMatch> SearchArticles(string language, string query, int max);
+
+    /// <summary>
+    /// Answers a typed question from the articles of the person's language (or its fallback): one article, a choice of
+    /// two, or none, by the thresholds measured on the content's example questions (docs/retrieval.md).
+    /// </summary>
+    QuestionAnswer AnswerQuestion(string language, string question);
     Article? FindArticle(string id, string language);
     IReadOnlyList<Article> ArticlesByTopic(string topic, string language);
 

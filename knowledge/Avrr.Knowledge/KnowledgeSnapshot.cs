@@ -1,4 +1,5 @@
 using System.Text;
+using Avrr.Knowledge.Retrieval;
 
 namespace Avrr.Knowledge;
 
@@ -7,18 +8,26 @@ internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
 {
     private readonly ContentModel _model;
     private readonly Dictionary<string, LanguageInfo> _languages;
-    private readonly Dictionary<string, Dictionary<string, ArticleIndex.Document>> _articles;
-    private readonly Dictionary<string, ArticleIndex> _indexes;
+    private readonly Dictionary<string, Dictionary<string, Article>> _articles;
+    private readonly Dictionary<string, ArticleSearch> _indexes;
+    private readonly Ranking _ranking;
     private readonly SafeguardingMatcher _safeguarding;
     private readonly Dictionary<string, GlobalCommand> _commands;
 
     public KnowledgeSnapshot(ContentModel model)
+        : this(model, Ranking.Measured)
+    {
+    }
+
+    internal KnowledgeSnapshot(ContentModel model, Ranking ranking)
     {
         _model = model;
+        _ranking = ranking;
         _languages = model.Languages.ToDictionary(l => l.Code, StringComparer.Ordinal);
         _articles = model.Articles.GroupBy(a => a.Language, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.ToDictionary(a => a.Id, a => new ArticleIndex.Document(a), StringComparer.Ordinal), StringComparer.Ordinal);
-        _indexes = _articles.ToDictionary(p => p.Key, p => new ArticleIndex(p.Value.Values.ToList()), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => g.ToDictionary(a => a.Id, StringComparer.Ordinal), StringComparer.Ordinal);
+        // Built with the snapshot and immutable: a published version and its index are switched in one reference swap.
+        _indexes = _articles.ToDictionary(p => p.Key, p => new ArticleSearch(p.Key, p.Value.Values, ranking), StringComparer.Ordinal);
         _safeguarding = new SafeguardingMatcher(model.Lexicon);
         _commands = new Dictionary<string, GlobalCommand>(StringComparer.Ordinal);
         foreach (var (command, keywords) in model.Commands)
@@ -178,17 +187,30 @@ internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
         return accepted.Contains(answer) ? Condition.Met : Condition.NotMet;
     }
 
-    public IReadOnlyList<ArticleMatch> SearchArticles(string language, string query, int max)
+    public IReadOnlyList<ArticleMatch> SearchArticles(string language, string query, int max) =>
+        Rank(language, query).Take(max).Select(r => new ArticleMatch(r.Article, r.Score)).ToList();
+
+    /// <summary>The same content ranked another way: how the calibration compares rankings on one content version.</summary>
+    internal KnowledgeSnapshot WithRanking(Ranking ranking) => new(_model, ranking);
+
+    public QuestionAnswer AnswerQuestion(string language, string question) => _ranking.Decide(Rank(language, question));
+
+    /// <summary>
+    /// The question is analysed as the language the person chose and searched in that language's articles (the
+    /// analyser and the articles are the same language by construction); a language without articles uses its
+    /// fallback's, marked as such.
+    /// </summary>
+    internal List<RankedArticle> Rank(string language, string question)
     {
         var code = FindLanguage(language)?.Code ?? DefaultLanguage;
         var index = Chain(code).Select(c => _indexes.GetValueOrDefault(c)).FirstOrDefault(i => i is not null);
-        if (index is null)
+        if (index is null || string.IsNullOrWhiteSpace(question))
         {
             return [];
         }
 
-        var fallback = !_indexes.ContainsKey(code);
-        return index.Search(query, max).Select(m => fallback ? m with { Article = m.Article with { IsFallback = true } } : m).ToList();
+        var ranked = index.Rank(question);
+        return index.Language == code ? ranked : ranked.Select(r => r with { Article = r.Article with { IsFallback = true } }).ToList();
     }
 
     public Article? FindArticle(string id, string language)
@@ -196,9 +218,9 @@ internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
         var code = FindLanguage(language)?.Code ?? DefaultLanguage;
         foreach (var candidate in Chain(code))
         {
-            if (_articles.TryGetValue(candidate, out var byId) && byId.TryGetValue(id, out var document))
+            if (_articles.TryGetValue(candidate, out var byId) && byId.TryGetValue(id, out var article))
             {
-                return candidate == code ? document.Article : document.Article with { IsFallback = true };
+                return candidate == code ? article : article with { IsFallback = true };
             }
         }
 

@@ -106,6 +106,9 @@ public static class TextFolding
                 return '\u0627';
             case '\u0624':
                 return '\u0648';
+            case '\u0131':
+                // Turkish dotless ı, which decomposition leaves alone: "adimlar" typed without a Turkish keyboard is "adımlar".
+                return 'i';
             case '\u0640' or '\u0670' or '\u200C' or '\u200D' or '\u200E' or '\u200F' or '\uFEFF':
                 return '\0';
             case >= '\u064B' and <= '\u065F':

@@ -259,7 +259,8 @@ public sealed class IntakeTranscriptTests
         t.Send("فارسی").Says("consent.short");
         t.Send(t.S("consent.yes")).Says("menu.prompt");
         t.Send("1").Says("learn.prompt");
-        const string question = "آیا بعدا می‌توانم نظرم را عوض کنم؟ زبرا";
+        // Everyday words the Farsi content does not use ("what if I regret it later?").
+        const string question = "اگه بعدش پشیمون شدم چی میشه؟";
 
         t.Send(question).Says("info.not_found");
         Assert.Equal(new TranslationWanted(question, "fa"), Assert.Single(t.Last.Signals));

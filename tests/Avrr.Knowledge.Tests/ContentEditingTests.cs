@@ -43,12 +43,32 @@ public sealed class ContentEditingTests
         var files = Shipped();
         var source = ShippedContent.Snapshot.FindArticle("stages", "en")!;
 
-        files["articles/ar/stages.md"] = ContentFiles.ComposeArticleTranslation(source, "مراحل العودة: ثلاث", "نص جديد للمقال.\n\n1. قبل المغادرة\n2. الرحلة\n3. بعد الوصول", reviewed: true);
+        files["articles/ar/stages.md"] = ContentFiles.ComposeArticleTranslation(source, null, "مراحل العودة: ثلاث", "نص جديد للمقال.\n\n1. قبل المغادرة\n2. الرحلة\n3. بعد الوصول", reviewed: true);
 
         var (snapshot, diagnostics) = KnowledgeLoader.Load(files);
         Assert.True(snapshot is not null, string.Join("\n", diagnostics));
         Assert.StartsWith("نص جديد للمقال.", snapshot.FindArticle("stages", "ar")!.BodyMarkdown, StringComparison.Ordinal);
         Assert.Equal(TranslationState.Reviewed, KnowledgeLoader.Review(files).For("ar").Single(e => e.Kind == ReviewEntryKind.Article && e.Key == "stages").State);
+    }
+
+    [Fact]
+    public void Saving_an_article_from_the_admin_keeps_its_example_questions_keywords_and_machine_translation_setting()
+    {
+        var files = Shipped();
+        var k = ShippedContent.Snapshot;
+        var source = k.FindArticle("travel", "en")! with { MachineTranslationAllowed = true };
+        var russian = k.FindArticle("travel", "ru")!;
+
+        files["articles/ru/travel.md"] = ContentFiles.ComposeArticleTranslation(source, russian, russian.Title, russian.BodyMarkdown, reviewed: true);
+        files["articles/en/travel.md"] = ContentFiles.ComposeArticle(source, source.Title, source.BodyMarkdown);
+
+        var (snapshot, diagnostics) = KnowledgeLoader.Load(files);
+        Assert.True(snapshot is not null, string.Join("\n", diagnostics));
+        Assert.Equal(russian.Examples, snapshot.FindArticle("travel", "ru")!.Examples);
+        Assert.Equal(russian.Keywords, snapshot.FindArticle("travel", "ru")!.Keywords);
+        Assert.Equal(source.Examples, snapshot.FindArticle("travel", "en")!.Examples);
+        Assert.True(snapshot.FindArticle("travel", "en")!.MachineTranslationAllowed);
+        Assert.Equal("travel", snapshot.AnswerQuestion("ru", "кто платит за билет на самолёт?").Matches[0].Article.Id);
     }
 
     [Fact]

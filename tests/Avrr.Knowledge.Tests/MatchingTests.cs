@@ -73,5 +73,5 @@ public sealed class MatchingTests
     }
 
     [Fact]
-    public void Nonsense_finds_no_article() => Assert.Empty(K.SearchArticles("en", "zebra xylophone quantum", 3));
+    public void Nonsense_gets_no_answer() => Assert.Equal(AnswerKind.NoMatch, K.AnswerQuestion("en", "zebra xylophone quantum").Kind);
 }

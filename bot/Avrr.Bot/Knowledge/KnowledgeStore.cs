@@ -126,7 +126,7 @@ public sealed partial class KnowledgeStore(
 
             return language == source.SourceLanguage
                 ? ContentFiles.ComposeArticle(original, title, body)
-                : ContentFiles.ComposeArticleTranslation(original, title, body, reviewed);
+                : ContentFiles.ComposeArticleTranslation(original, source.FindArticle(id, language) is { IsFallback: false } current ? current : null, title, body, reviewed);
         }, ct, path: $"articles/{language}/{id}.md");
 
     public async Task DiscardAsync(long draftId, string actor, CancellationToken ct)

@@ -44,6 +44,9 @@ internal sealed class IntakeState
     /// <summary>The programme named by the link the person came by, used when the check starts.</summary>
     [JsonPropertyName("sp")] public string? StartProgramme { get; set; }
 
+    /// <summary>The articles offered as a choice for a typed question, in order, so "1" or "2" picks one of them.</summary>
+    [JsonPropertyName("sg")] public List<string>? Suggested { get; set; }
+
     [JsonIgnore] public bool ConsentGiven => Consent?.Given == true;
 
     public static IntakeState Parse(string? json)

@@ -60,6 +60,38 @@ public sealed class IntakeThroughPipelineTests : IDisposable
         Assert.Equal(ConversationOwner.Queued, (await db.Conversations.SingleAsync()).Owner);
     }
 
+    [Theory]
+    [InlineData("en", "I don't have a passport anymore, can I still go home?", "documents")]
+    [InlineData("fr", "qui paie le billet d'avion ?", "travel")]
+    [InlineData("ar", "ضاع جوازي، كيف أرجع إلى بلدي؟", "documents")]
+    [InlineData("fa", "کی پول بلیت هواپیما رو میده؟", "travel")]
+    [InlineData("es", "¿me pueden obligar a volver?", "voluntariness")]
+    [InlineData("ru", "кто платит за билет на самолёт?", "travel")]
+    [InlineData("tr", "uçak biletini kim ödüyor?", "travel")]
+    public async Task A_typed_question_reaches_its_article_through_direct_line(string language, string question, string expected)
+    {
+        var knowledge = _factory.Services.GetRequiredService<IKnowledgeSource>().Current;
+        var client = await DirectLineClient.StartAsync(_http);
+        var watermark = "";
+        async Task<string> Say(string text)
+        {
+            (await client.PostActivityAsync(text)).EnsureSuccessStatusCode();
+            var (activities, next) = await client.GetActivitiesAsync(watermark);
+            watermark = next!;
+            return string.Join("\n", activities.Where(a => DirectLineClient.Role(a) == "bot").Select(DirectLineClient.Text));
+        }
+
+        await Say("hello");
+        Assert.Contains(S("consent.short", language), await Say(knowledge.FindLanguage(language)!.NativeName), StringComparison.Ordinal);
+        Assert.Contains(S("menu.prompt", language), await Say(S("consent.yes", language)), StringComparison.Ordinal);
+
+        var answer = await Say(question);
+
+        var article = knowledge.FindArticle(expected, language)!;
+        Assert.Equal(language, article.Language);
+        Assert.Contains(article.Title, answer, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Stop_then_writing_again_resumes_across_a_restart_of_the_host()
     {

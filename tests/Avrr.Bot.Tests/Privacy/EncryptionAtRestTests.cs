@@ -60,8 +60,16 @@ public sealed class EncryptionAtRestTests : IAsyncLifetime
 
     private IKnowledgeSnapshot K => _bot.Services.GetRequiredService<IKnowledgeSource>().Current;
 
+    /// <summary>What the bot answers the planted message with, whatever the articles make of it.</summary>
+    private string ReplyToPlanted(string channel) => K.AnswerQuestion("en", Planted(channel)) switch
+    {
+        { Kind: AnswerKind.NoMatch } => K.Said("info.not_found", "en"),
+        { Kind: AnswerKind.Choice } => K.Said("learn.which", "en"),
+        var answer => answer.Matches[0].Article.Title,
+    };
+
     private static string Planted(string channel) =>
-        $"My name is Amina Haddad-{channel}, passport P{channel.Length}8831042, email amina.{channel}@example.org, call me on +4915{channel.Length}7712345";
+        $"My name is Amina Haddad-{channel}, customer number P{channel.Length}8831042, email amina.{channel}@example.org, call me on +4915{channel.Length}7712345";
 
     [Fact]
     public async Task Planted_details_and_platform_addresses_never_appear_in_the_database_file_or_its_log()
@@ -180,7 +188,7 @@ public sealed class EncryptionAtRestTests : IAsyncLifetime
         person.Presses(K.Said("consent.yes", "en"));
         await person.ReadsAsync(K.Said("menu.prompt", "en"));
         person.Types(Planted("telegram"));
-        await person.ReadsAsync(K.Said("info.not_found", "en"));
+        await person.ReadsAsync(ReplyToPlanted("telegram"));
     }
 
     private async Task WhatsAppConversationAsync()
@@ -192,7 +200,7 @@ public sealed class EncryptionAtRestTests : IAsyncLifetime
         await WritesAsync("yes");
         await WhatsAppReadsAsync(K.Said("menu.prompt", "en"));
         await WritesAsync(Planted("whatsapp"));
-        await WhatsAppReadsAsync(K.Said("info.not_found", "en"));
+        await WhatsAppReadsAsync(ReplyToPlanted("whatsapp"));
     }
 
     private async Task WritesAsync(string text)

@@ -9,14 +9,21 @@ internal sealed class LearnStep : IStep
 
     public void Render(Turn turn) => Show(turn);
 
-    private static List<ReplyChoice> Options(Turn turn) =>
-        turn.Knowledge.LearnArticles(turn.Language)
+    private static List<ReplyChoice> Options(Turn turn)
+    {
+        // After a choice of two for a typed question, those two come first, so "1" and "2" mean them.
+        var suggested = (turn.State.Suggested ?? []).Select(id => turn.Knowledge.FindArticle(id, turn.Language)).OfType<Article>();
+        return suggested.Concat(turn.Knowledge.LearnArticles(turn.Language))
+            .DistinctBy(a => a.Id)
             .Select(a => new ReplyChoice(Choices.ArticlePrefix + a.Id, a.Title))
+            .Append(new ReplyChoice(Choices.MenuCounsellor, turn.T("menu.counsellor")))
             .Append(new ReplyChoice(Choices.BackToMenu, turn.T("common.menu")))
             .ToList();
+    }
 
     public static void Show(Turn turn)
     {
+        turn.State.Suggested = null;
         turn.Say("learn.prompt");
         turn.Offer(Options(turn));
         turn.State.Step = Step.Learn;
@@ -25,9 +32,14 @@ internal sealed class LearnStep : IStep
     public void Handle(Turn turn, string? text)
     {
         var chosen = ChoiceMatcher.Match(Options(turn), turn.Input.Value, text)?.Value;
+        turn.State.Suggested = null;
         if (chosen == Choices.BackToMenu)
         {
             MenuStep.Show(turn);
+        }
+        else if (chosen == Choices.MenuCounsellor)
+        {
+            Handoff.Request(turn, HandoffUrgency.Normal, "asked for a counsellor");
         }
         else if (chosen is not null && turn.Knowledge.FindArticle(chosen[Choices.ArticlePrefix.Length..], turn.Language) is { } article)
         {
@@ -70,7 +82,10 @@ internal sealed class LearnStep : IStep
         turn.State.Retries = 0;
     }
 
-    /// <summary>Free text is a question: answer from the curated articles, or offer a person when nothing fits.</summary>
+    /// <summary>
+    /// Free text is a question: one article when one fits, a choice of two when two fit about as well, and otherwise the
+    /// topics and a counsellor, never a dead end. Safeguarding and commands were looked at before this (Interruptions).
+    /// </summary>
     public static void AnswerFreeText(Turn turn, string? text)
     {
         if (TextFolding.Words(text).Length < 2)
@@ -79,21 +94,32 @@ internal sealed class LearnStep : IStep
             return;
         }
 
-        if (turn.Knowledge.SearchArticles(turn.Language, text ?? "", 1) is [var best])
+        var answer = turn.Knowledge.AnswerQuestion(turn.Language, text ?? "");
+
+        // Matched through a machine translation, but answered from the curated articles in the person's language (or
+        // the fallback, with its notice): the translation only finds the article, it never becomes the answer.
+        var source = turn.Knowledge.SourceLanguage;
+        if (answer.Kind == AnswerKind.NoMatch && turn.Input.TextInSourceLanguage is { } translated)
         {
-            ShowArticle(turn, best.Article);
-            return;
+            var viaTranslation = turn.Knowledge.AnswerQuestion(source, translated);
+            var found = viaTranslation.Matches.Select(m => turn.Knowledge.FindArticle(m.Article.Id, turn.Language)).OfType<Article>().ToList();
+            if (viaTranslation.Kind != AnswerKind.NoMatch && found.Count == viaTranslation.Matches.Count)
+            {
+                answer = viaTranslation with { Matches = found.Select(a => new ArticleMatch(a, 0)).ToList() };
+            }
         }
 
-        // Matched through a machine translation, but answered from the curated article in the person's language
-        // (or the fallback, with its notice): the translation only finds the article, it never becomes the answer.
-        var source = turn.Knowledge.SourceLanguage;
-        if (turn.Input.TextInSourceLanguage is { } translated
-            && turn.Knowledge.SearchArticles(source, translated, 1) is [var viaTranslation]
-            && turn.Knowledge.FindArticle(viaTranslation.Article.Id, turn.Language) is { } article)
+        switch (answer.Kind)
         {
-            ShowArticle(turn, article);
-            return;
+            case AnswerKind.Confident:
+                ShowArticle(turn, answer.Matches[0].Article);
+                return;
+            case AnswerKind.Choice:
+                turn.State.Suggested = answer.Matches.Select(m => m.Article.Id).ToList();
+                turn.Say("learn.which");
+                turn.Offer(Options(turn).Take(answer.Matches.Count).Concat(Options(turn).TakeLast(2)).ToList());
+                turn.State.Step = Step.Learn;
+                return;
         }
 
         if (turn.Input.TextInSourceLanguage is null && turn.Language != source && text is not null)
@@ -102,7 +128,7 @@ internal sealed class LearnStep : IStep
         }
 
         turn.Say("info.not_found");
-        turn.Offer([new ReplyChoice(Choices.MenuCounsellor, turn.T("menu.counsellor")), new ReplyChoice(Choices.BackToMenu, turn.T("common.menu"))]);
-        turn.State.Step = Step.Menu;
+        turn.Offer(Options(turn));
+        turn.State.Step = Step.Learn;
     }
 }

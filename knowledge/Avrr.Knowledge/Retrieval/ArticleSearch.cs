@@ -1,0 +1,123 @@
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.Miscellaneous;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+
+namespace Avrr.Knowledge.Retrieval;
+
+/// <summary>
+/// One language's articles in an in-memory Lucene index, built once per content version and never changed, so a
+/// published version and its index are switched together. One document per article, with its title, keywords,
+/// example questions and body as separate fields, each analysed by the language's words analyser (Lucene's stemming
+/// analyser, or folded prefixes), and the title, keywords and examples also as folded trigrams (misspellings). A
+/// question is scored by BM25 over the fields, each weighted (<see cref="Ranking"/>); near spellings of its words
+/// count too. Article-level statistics matter: a word every article uses ("how", "can") weighs almost nothing.
+/// </summary>
+internal sealed class ArticleSearch
+{
+    private const string IdField = "id";
+    private const string GramField = "grams";
+
+    /// <summary>Questions are cut here: a question is a sentence or two, and the query stays small.</summary>
+    internal const int MaxQuestion = 500;
+
+    private const int MaxTerms = 64;
+
+    internal static readonly string[] WordFields = ["title", "keywords", "examples", "body"];
+
+    private readonly IndexSearcher _searcher;
+    private readonly Analyzer _words;
+    private readonly Dictionary<string, Article> _articles;
+    private readonly Ranking _ranking;
+
+    public ArticleSearch(string language, IReadOnlyCollection<Article> articles, Ranking ranking)
+    {
+        Language = language;
+        _ranking = ranking;
+        _words = LanguageAnalysers.WordsFor(language);
+        _articles = articles.ToDictionary(a => a.Id, StringComparer.Ordinal);
+        var analyser = new PerFieldAnalyzerWrapper(_words, new Dictionary<string, Analyzer> { [GramField] = LanguageAnalysers.Grams });
+        var directory = new RAMDirectory();
+        var config = new IndexWriterConfig(LanguageAnalysers.Version, analyser) { Similarity = new BM25Similarity() };
+        using (var writer = new IndexWriter(directory, config))
+        {
+            foreach (var article in articles)
+            {
+                var fields = Fields(article);
+                var document = new Document { new StringField(IdField, article.Id, Field.Store.YES) };
+                foreach (var (name, text) in fields)
+                {
+                    document.Add(new TextField(name, text, Field.Store.NO));
+                }
+
+                document.Add(new TextField(GramField, string.Join("\n", fields.Where(f => f.Name != "body").Select(f => f.Text)), Field.Store.NO));
+                writer.AddDocument(document);
+            }
+
+            writer.Commit();
+        }
+
+        _searcher = new IndexSearcher(DirectoryReader.Open(directory)) { Similarity = new BM25Similarity() };
+    }
+
+    public string Language { get; }
+
+    private static List<(string Name, string Text)> Fields(Article article) =>
+    [
+        ("title", article.Title),
+        ("keywords", string.Join("\n", article.Keywords)),
+        ("examples", string.Join("\n", article.Examples)),
+        ("body", article.BodyMarkdown),
+    ];
+
+    /// <summary>Every article sharing a word with the question, best first.</summary>
+    public List<RankedArticle> Rank(string question)
+    {
+        if (question.Length > MaxQuestion)
+        {
+            question = question[..MaxQuestion];
+        }
+
+        var words = LanguageAnalysers.Terms(_words, "title", question).Distinct(StringComparer.Ordinal).Take(MaxTerms).ToList();
+        if (words.Count == 0)
+        {
+            return [];
+        }
+
+        var query = new BooleanQuery();
+        foreach (var field in WordFields)
+        {
+            foreach (var word in words)
+            {
+                query.Add(new TermQuery(new Term(field, word)) { Boost = (float)_ranking.FieldWeight(field) }, Occur.SHOULD);
+                if (word.Length >= Ranking.FuzzyFrom)
+                {
+                    query.Add(new FuzzyQuery(new Term(field, word), 1, 1) { Boost = (float)(_ranking.FieldWeight(field) * _ranking.FuzzyWeight) }, Occur.SHOULD);
+                }
+            }
+        }
+
+        if (_ranking.GramWeight > 0)
+        {
+            foreach (var gram in LanguageAnalysers.Terms(LanguageAnalysers.Grams, GramField, question).Distinct(StringComparer.Ordinal).Take(MaxTerms * 4))
+            {
+                query.Add(new TermQuery(new Term(GramField, gram)) { Boost = (float)_ranking.GramWeight }, Occur.SHOULD);
+            }
+        }
+
+        var ranked = new List<RankedArticle>();
+        foreach (var hit in _searcher.Search(query, Math.Max(1, _articles.Count)).ScoreDocs)
+        {
+            var id = _searcher.Doc(hit.Doc).Get(IdField);
+            ranked.Add(new RankedArticle(_articles[id], hit.Score));
+        }
+
+        return ranked;
+    }
+}
+
+/// <summary>An article ranked for a question, with its score.</summary>
+internal sealed record RankedArticle(Article Article, double Score);
