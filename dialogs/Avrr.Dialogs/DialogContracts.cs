@@ -123,6 +123,13 @@ public sealed record TranslationWanted(string Text, string Language) : DialogSig
 /// </summary>
 public sealed record ArticleTranslationWanted(string ArticleId, string From, string To) : DialogSignal;
 
+/// <summary>
+/// A typed question got no answer (after a translation, when one was tried): the host counts it by language and the
+/// topic of the nearest article, so administrators see what to add. It carries no text: the host keeps the person's
+/// message only as their consent allows.
+/// </summary>
+public sealed record QuestionUnanswered(string Language, string? NearestTopic) : DialogSignal;
+
 /// <summary>The outcome of one turn: the state to store (compact JSON), the replies and the signals.</summary>
 /// <param name="KeepTranscript">
 /// Whether the person agreed that what they write is kept. Without it the host keeps messages only until they are

@@ -198,9 +198,6 @@ public interface IKnowledgeSnapshot
 
     EligibilityResult Evaluate(string programmeId, IReadOnlyDictionary<string, string> answers);
 
-    /// <summary>Articles of the language (or its fallback) ranked for a question, best first; weak matches included.</summary>
-    IReadOnlyList<ArticleMatch> SearchArticles(string language, string query, int max);
-
     /// <summary>
     /// Answers a typed question from the articles of the person's language (or its fallback): one article, a choice of
     /// two, or none, by the thresholds measured on the content's example questions (docs/retrieval.md).

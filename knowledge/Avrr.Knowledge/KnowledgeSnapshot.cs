@@ -9,7 +9,7 @@ internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
     private readonly ContentModel _model;
     private readonly Dictionary<string, LanguageInfo> _languages;
     private readonly Dictionary<string, Dictionary<string, Article>> _articles;
-    private readonly Dictionary<string, ArticleSearch> _indexes;
+    private readonly Dictionary<string, Lazy<ArticleSearch>> _indexes;
     private readonly Ranking _ranking;
     private readonly SafeguardingMatcher _safeguarding;
     private readonly Dictionary<string, GlobalCommand> _commands;
@@ -26,8 +26,13 @@ internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
         _languages = model.Languages.ToDictionary(l => l.Code, StringComparer.Ordinal);
         _articles = model.Articles.GroupBy(a => a.Language, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToDictionary(a => a.Id, StringComparer.Ordinal), StringComparer.Ordinal);
-        // Built with the snapshot and immutable: a published version and its index are switched in one reference swap.
-        _indexes = _articles.ToDictionary(p => p.Key, p => new ArticleSearch(p.Key, p.Value.Values, ranking), StringComparer.Ordinal);
+        // Owned by the snapshot and immutable: a published version and its index are switched in one reference swap.
+        // Each language's index is built on its first question, once: a version loaded only to validate a draft, or
+        // a language nobody writes in, costs nothing.
+        _indexes = _articles.ToDictionary(
+            p => p.Key,
+            p => new Lazy<ArticleSearch>(() => new ArticleSearch(p.Key, p.Value.Values, ranking), LazyThreadSafetyMode.ExecutionAndPublication),
+            StringComparer.Ordinal);
         _safeguarding = new SafeguardingMatcher(model.Lexicon);
         _commands = new Dictionary<string, GlobalCommand>(StringComparer.Ordinal);
         foreach (var (command, keywords) in model.Commands)
@@ -187,9 +192,6 @@ internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
         return accepted.Contains(answer) ? Condition.Met : Condition.NotMet;
     }
 
-    public IReadOnlyList<ArticleMatch> SearchArticles(string language, string query, int max) =>
-        Rank(language, query).Take(max).Select(r => new ArticleMatch(r.Article, r.Score)).ToList();
-
     /// <summary>The same content ranked another way: how the calibration compares rankings on one content version.</summary>
     internal KnowledgeSnapshot WithRanking(Ranking ranking) => new(_model, ranking);
 
@@ -203,7 +205,7 @@ internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
     internal List<RankedArticle> Rank(string language, string question)
     {
         var code = FindLanguage(language)?.Code ?? DefaultLanguage;
-        var index = Chain(code).Select(c => _indexes.GetValueOrDefault(c)).FirstOrDefault(i => i is not null);
+        var index = Chain(code).Select(c => _indexes.GetValueOrDefault(c)).FirstOrDefault(i => i is not null)?.Value;
         if (index is null || string.IsNullOrWhiteSpace(question))
         {
             return [];

@@ -35,6 +35,7 @@ public sealed class TypedQuestionTests
         t.Send("who buys the plane ticket for me");
 
         Assert.Contains(Transcript.Knowledge.Current.FindArticle("travel", "en")!.Title, t.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(t.Last.Signals, s => s is QuestionUnanswered);
     }
 
     [Fact]
@@ -62,6 +63,8 @@ public sealed class TypedQuestionTests
         var t = AtTheMenu();
 
         t.Send("where can I buy a cheap phone charger").Says("info.not_found");
+        var unanswered = Assert.Single(t.Last.Signals.OfType<QuestionUnanswered>());
+        Assert.Equal("en", unanswered.Language);
 
         var offered = Offered(t).Select(c => c.Value).ToList();
         foreach (var article in Transcript.Knowledge.Current.LearnArticles("en"))

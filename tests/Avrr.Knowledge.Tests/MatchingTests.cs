@@ -66,10 +66,11 @@ public sealed class MatchingTests
     [InlineData("en", "can I change my mind", "voluntariness")]
     public void Questions_find_the_right_article_in_their_language(string language, string question, string expected)
     {
-        var match = K.SearchArticles(language, question, 1);
+        var answer = K.AnswerQuestion(language, question);
 
-        Assert.Equal(expected, Assert.Single(match).Article.Id);
-        Assert.Equal(language, match[0].Article.Language);
+        Assert.Equal(AnswerKind.Confident, answer.Kind);
+        Assert.Equal(expected, answer.Matches[0].Article.Id);
+        Assert.Equal(language, answer.Matches[0].Article.Language);
     }
 
     [Fact]

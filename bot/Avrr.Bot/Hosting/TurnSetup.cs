@@ -19,6 +19,7 @@ internal static class TurnSetup
         builder.Services.AddSingleton<ChangeFeed>();
         builder.Services.AddHostedService<ChangeListener>();
         builder.Services.AddSingleton<ActivityLog>();
+        builder.Services.AddSingleton<UnansweredQuestions>();
         builder.Services.AddSingleton<ConversationDirectory>();
         builder.Services.AddSingleton<TurnPipeline>();
         builder.Services.AddSingleton<InboxSignal>();

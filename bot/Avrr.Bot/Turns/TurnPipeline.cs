@@ -293,6 +293,13 @@ internal sealed partial class TurnPipeline
                 await session.InsertActivityAsync(conversationId, inboundStored.Seq, ActivityDirection.In, Seal(writeKey, inboundStored.Seq, inbound), nowMs, DeliveryStatus.None, expiresAt, ct);
             }
 
+            // Counted always; the pointer to the words only when the person agreed that what they write is kept.
+            var kept = keepTranscript && !erase;
+            foreach (var unanswered in signals.OfType<QuestionUnanswered>())
+            {
+                await session.CountUnansweredAsync(unanswered.Language, unanswered.NearestTopic, kept ? conversationId : null, kept ? inboundStored.Seq : null, UnansweredQuestions.DayOf(now), ct);
+            }
+
             var delivery = push ? DeliveryStatus.Pending : DeliveryStatus.None;
             foreach (var reply in outgoing)
             {

@@ -225,6 +225,15 @@ internal sealed partial class TurnSession : IAsyncDisposable
         return await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>Counts a question without an answer; with consent it points at the person's message (<see cref="UnansweredQuestionRecord"/>).</summary>
+    public async Task CountUnansweredAsync(string language, string? topic, string? conversationId, long? seq, long day, CancellationToken ct)
+    {
+        await using var command = Create(
+            "INSERT INTO unanswered_questions (day, language, topic, conversation_id, seq) VALUES (@day, @language, @topic, @c, @seq)",
+            "day", "language", "topic", "c", "seq");
+        await Execute(command, ct, day, Trim(language, 16), topic is null ? null : Trim(topic, 64), conversationId, seq);
+    }
+
     /// <summary>Disposes the prepared commands; the connection belongs to the writer.</summary>
     public async ValueTask DisposeAsync()
     {

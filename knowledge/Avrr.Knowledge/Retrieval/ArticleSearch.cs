@@ -31,6 +31,9 @@ internal sealed class ArticleSearch
     private readonly IndexSearcher _searcher;
     private readonly Analyzer _words;
     private readonly Dictionary<string, Article> _articles;
+
+    /// <summary>Every word term of the index, for near spellings (small: a few thousand terms per language).</summary>
+    private readonly string[] _vocabulary;
     private readonly Ranking _ranking;
 
     public ArticleSearch(string language, IReadOnlyCollection<Article> articles, Ranking ranking)
@@ -40,6 +43,7 @@ internal sealed class ArticleSearch
         _words = LanguageAnalysers.WordsFor(language);
         _articles = articles.ToDictionary(a => a.Id, StringComparer.Ordinal);
         var analyser = new PerFieldAnalyzerWrapper(_words, new Dictionary<string, Analyzer> { [GramField] = LanguageAnalysers.Grams });
+        var vocabulary = new HashSet<string>(StringComparer.Ordinal);
         var directory = new RAMDirectory();
         var config = new IndexWriterConfig(LanguageAnalysers.Version, analyser) { Similarity = new BM25Similarity() };
         using (var writer = new IndexWriter(directory, config))
@@ -55,12 +59,14 @@ internal sealed class ArticleSearch
 
                 document.Add(new TextField(GramField, string.Join("\n", fields.Where(f => f.Name != "body").Select(f => f.Text)), Field.Store.NO));
                 writer.AddDocument(document);
+                vocabulary.UnionWith(fields.SelectMany(f => LanguageAnalysers.Terms(_words, f.Name, f.Text)));
             }
 
             writer.Commit();
         }
 
         _searcher = new IndexSearcher(DirectoryReader.Open(directory)) { Similarity = new BM25Similarity() };
+        _vocabulary = [.. vocabulary.Order(StringComparer.Ordinal)];
     }
 
     public string Language { get; }
@@ -87,15 +93,17 @@ internal sealed class ArticleSearch
             return [];
         }
 
+        var near = words.ToDictionary(w => w, NearSpellings, StringComparer.Ordinal);
         var query = new BooleanQuery();
         foreach (var field in WordFields)
         {
+            var weight = _ranking.FieldWeight(field);
             foreach (var word in words)
             {
-                query.Add(new TermQuery(new Term(field, word)) { Boost = (float)_ranking.FieldWeight(field) }, Occur.SHOULD);
-                if (word.Length >= Ranking.FuzzyFrom)
+                query.Add(new TermQuery(new Term(field, word)) { Boost = (float)weight }, Occur.SHOULD);
+                foreach (var (term, similarity) in near[word])
                 {
-                    query.Add(new FuzzyQuery(new Term(field, word), 1, 1) { Boost = (float)(_ranking.FieldWeight(field) * _ranking.FuzzyWeight) }, Occur.SHOULD);
+                    query.Add(new TermQuery(new Term(field, term)) { Boost = (float)(weight * _ranking.FuzzyWeight * similarity) }, Occur.SHOULD);
                 }
             }
         }
@@ -116,6 +124,30 @@ internal sealed class ArticleSearch
         }
 
         return ranked;
+    }
+
+    /// <summary>
+    /// The index's words at most one edit from a question word of <see cref="Ranking.FuzzyFrom"/> letters or more, with
+    /// the same first letter, weighted like Lucene's fuzzy query (the word itself 1, one edit 1 - 1/length). A scan of
+    /// the vocabulary costs far less than building Lucene's edit automata for every word and field.
+    /// </summary>
+    private List<(string Term, double Similarity)> NearSpellings(string word)
+    {
+        var result = new List<(string, double)>();
+        if (word.Length < Ranking.FuzzyFrom || _ranking.FuzzyWeight <= 0)
+        {
+            return result;
+        }
+
+        foreach (var term in _vocabulary)
+        {
+            if (term.Length >= word.Length - 1 && term.Length <= word.Length + 1 && term[0] == word[0] && EditDistance.AtMostOne(word, term))
+            {
+                result.Add((term, term == word ? 1 : 1 - (1.0 / Math.Min(term.Length, word.Length))));
+            }
+        }
+
+        return result;
     }
 }
 

@@ -53,9 +53,6 @@ internal static class LanguageAnalysers
 
     public static bool HasStemmer(string language) => Stemming.ContainsKey(language);
 
-    /// <summary>The languages with a stemming analyser, for the docs and the tests.</summary>
-    public static IReadOnlyCollection<string> WithStemming => Stemming.Keys;
-
     /// <summary>The terms an analyser makes of a text, in order; what is indexed and what a question is searched by.</summary>
     public static List<string> Terms(Analyzer analyser, string field, string text)
     {

@@ -47,6 +47,7 @@ public sealed class AuthorizationMatrixTests : IDisposable
         ["* admin/drafts/{id:long}/preview"] = [Caller.Admin],
         ["* admin/drafts/{id:long}/translations/{language}"] = [Caller.Admin],
         ["* admin/privacy"] = [Caller.Admin],
+        ["* admin/questions"] = [Caller.Admin],
         ["* admin/staff"] = [Caller.Admin],
         ["* staff/account"] = [Caller.Admin, Caller.Supervisor, Caller.Counsellor],
         ["GET /admin/versions/{id:long}/export"] = [Caller.Admin],

@@ -127,6 +127,7 @@ internal sealed class LearnStep : IStep
             turn.Signal(new TranslationWanted(text, turn.Language));
         }
 
+        turn.Signal(new QuestionUnanswered(turn.Language, answer.NearestTopic));
         turn.Say("info.not_found");
         turn.Offer(Options(turn));
         turn.State.Step = Step.Learn;
