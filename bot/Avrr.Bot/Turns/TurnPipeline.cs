@@ -294,11 +294,7 @@ internal sealed partial class TurnPipeline
             }
 
             // Counted always; the pointer to the words only when the person agreed that what they write is kept.
-            var kept = keepTranscript && !erase;
-            foreach (var unanswered in signals.OfType<QuestionUnanswered>())
-            {
-                await session.CountUnansweredAsync(unanswered.Language, unanswered.NearestTopic, kept ? conversationId : null, kept ? inboundStored.Seq : null, UnansweredQuestions.DayOf(now), ct);
-            }
+            await session.CountUnansweredAsync(signals.OfType<QuestionUnanswered>(), keepTranscript && !erase ? inboundStored : null, UnansweredQuestions.DayOf(now), ct);
 
             var delivery = push ? DeliveryStatus.Pending : DeliveryStatus.None;
             foreach (var reply in outgoing)

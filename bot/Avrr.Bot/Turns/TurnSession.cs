@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using Avrr.Bot.Persistence;
+using Avrr.Dialogs;
 
 namespace Avrr.Bot.Turns;
 
@@ -225,13 +226,19 @@ internal sealed partial class TurnSession : IAsyncDisposable
         return await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Counts a question without an answer; with consent it points at the person's message (<see cref="UnansweredQuestionRecord"/>).</summary>
-    public async Task CountUnansweredAsync(string language, string? topic, string? conversationId, long? seq, long day, CancellationToken ct)
+    /// <summary>
+    /// Counts questions without an answer; with the person's message when it is kept with consent (see
+    /// <see cref="UnansweredQuestionRecord"/>).
+    /// </summary>
+    public async Task CountUnansweredAsync(IEnumerable<QuestionUnanswered> questions, StoredActivity? message, long day, CancellationToken ct)
     {
-        await using var command = Create(
-            "INSERT INTO unanswered_questions (day, language, topic, conversation_id, seq) VALUES (@day, @language, @topic, @c, @seq)",
-            "day", "language", "topic", "c", "seq");
-        await Execute(command, ct, day, Trim(language, 16), topic is null ? null : Trim(topic, 64), conversationId, seq);
+        foreach (var question in questions)
+        {
+            await using var command = Create(
+                "INSERT INTO unanswered_questions (day, language, topic, conversation_id, seq) VALUES (@day, @language, @topic, @c, @seq)",
+                "day", "language", "topic", "c", "seq");
+            await Execute(command, ct, day, Trim(question.Language, 16), question.NearestTopic is null ? null : Trim(question.NearestTopic, 64), message?.ConversationId, message?.Seq);
+        }
     }
 
     /// <summary>Disposes the prepared commands; the connection belongs to the writer.</summary>

@@ -43,13 +43,11 @@ internal static class LanguageAnalysers
         ["ckb"] = new SoraniAnalyzer(Version),
     };
 
-    private static readonly Analyzer Prefixes = new FoldedPrefixAnalyzer();
-
     /// <summary>Folded n-grams, the same for every language.</summary>
-    public static Analyzer Grams { get; } = new FoldedGramAnalyzer();
+    public static Analyzer Grams => FoldedAnalyzer.Grams;
 
     /// <summary>How a language's words are analysed: Lucene's analyser, or folded word prefixes where it has none.</summary>
-    public static Analyzer WordsFor(string language) => Stemming.GetValueOrDefault(language) ?? Prefixes;
+    public static Analyzer WordsFor(string language) => Stemming.GetValueOrDefault(language) ?? FoldedAnalyzer.Prefixes;
 
     public static bool HasStemmer(string language) => Stemming.ContainsKey(language);
 

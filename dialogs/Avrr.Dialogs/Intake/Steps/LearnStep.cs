@@ -105,7 +105,7 @@ internal sealed class LearnStep : IStep
             var found = viaTranslation.Matches.Select(m => turn.Knowledge.FindArticle(m.Article.Id, turn.Language)).OfType<Article>().ToList();
             if (viaTranslation.Kind != AnswerKind.NoMatch && found.Count == viaTranslation.Matches.Count)
             {
-                answer = viaTranslation with { Matches = found.Select(a => new ArticleMatch(a, 0)).ToList() };
+                answer = viaTranslation with { Matches = found.Zip(viaTranslation.Matches, (article, match) => match with { Article = article }).ToList() };
             }
         }
 
@@ -117,7 +117,8 @@ internal sealed class LearnStep : IStep
             case AnswerKind.Choice:
                 turn.State.Suggested = answer.Matches.Select(m => m.Article.Id).ToList();
                 turn.Say("learn.which");
-                turn.Offer(Options(turn).Take(answer.Matches.Count).Concat(Options(turn).TakeLast(2)).ToList());
+                var options = Options(turn);
+                turn.Offer([.. options.Take(answer.Matches.Count), .. options.TakeLast(2)]);
                 turn.State.Step = Step.Learn;
                 return;
         }
