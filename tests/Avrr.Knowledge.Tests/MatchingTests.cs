@@ -60,19 +60,6 @@ public sealed class MatchingTests
     public void Ordinary_questions_are_not_safeguarding() =>
         Assert.Null(K.DetectSafeguarding("What documents do I need to travel?"));
 
-    [Theory]
-    [InlineData("en", "What are the stages of return?", "stages")]
-    [InlineData("fr", "Quelles sont les étapes du retour ?", "stages")]
-    [InlineData("en", "can I change my mind", "voluntariness")]
-    public void Questions_find_the_right_article_in_their_language(string language, string question, string expected)
-    {
-        var answer = K.AnswerQuestion(language, question);
-
-        Assert.Equal(AnswerKind.Confident, answer.Kind);
-        Assert.Equal(expected, answer.Matches[0].Article.Id);
-        Assert.Equal(language, answer.Matches[0].Article.Language);
-    }
-
     [Fact]
     public void Nonsense_gets_no_answer() => Assert.Equal(AnswerKind.NoMatch, K.AnswerQuestion("en", "zebra xylophone quantum").Kind);
 }

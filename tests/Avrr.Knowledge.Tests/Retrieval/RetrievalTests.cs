@@ -13,7 +13,10 @@ public sealed class RetrievalTests
     [InlineData("tr", "ucak biletini kim oduyor", "travel")]
     [InlineData("fr", "qui paye le billet d'avion ?", "travel")]
     [InlineData("es", "perdi el pasaporte", "documents")]
-    public void The_issues_questions_find_their_article(string language, string question, string expected)
+    [InlineData("en", "What are the stages of return?", "stages")]
+    [InlineData("fr", "Quelles sont les étapes du retour ?", "stages")]
+    [InlineData("en", "can I change my mind", "voluntariness")]
+    public void Questions_find_their_article_in_their_language(string language, string question, string expected)
     {
         var answer = K.AnswerQuestion(language, question);
 
