@@ -69,6 +69,8 @@ internal static class StorageSetup
             }
         }
 
+        // One instance at a time from the schema to the last start-up step (StoreConnections.StartupLock).
+        await using var startup = await app.Services.GetRequiredService<StoreConnections>().StartupLockAsync(app.Lifetime.ApplicationStopping);
         var contexts = app.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>();
         await using (var db = await contexts.CreateDbContextAsync())
         {
