@@ -50,19 +50,37 @@ public sealed class StoreConnections : IDisposable
     }
 
     /// <summary>Waits for <see cref="StartupLock"/> on PostgreSQL (SQLite has one instance); dispose to release it.</summary>
-    public async Task<IAsyncDisposable> StartupLockAsync(CancellationToken ct)
+    public Task<IAsyncDisposable> StartupLockAsync(CancellationToken ct) => LockAsync(StartupLock, ct);
+
+    /// <summary>
+    /// Waits for a session advisory lock on PostgreSQL; on SQLite (one instance) it is granted at once. Dispose the
+    /// result to release it; PostgreSQL releases it too when the instance dies holding it.
+    /// </summary>
+    public async Task<IAsyncDisposable> LockAsync(long key, CancellationToken ct) =>
+        (await TakeAsync(key, $"SELECT pg_advisory_lock({key})", ct))!;
+
+    /// <summary>Takes a session advisory lock if no other instance holds it: null when one does.</summary>
+    public Task<IAsyncDisposable?> TryLockAsync(long key, CancellationToken ct) =>
+        TakeAsync(key, $"SELECT pg_try_advisory_lock({key})", ct);
+
+    private async Task<IAsyncDisposable?> TakeAsync(long key, string sql, CancellationToken ct)
     {
         if (_postgres is null)
         {
-            return new HeldLock(null);
+            return new HeldLock(null, key);
         }
 
         var connection = await _postgres.OpenConnectionAsync(ct);
         try
         {
-            await using var take = connection.Command($"SELECT pg_advisory_lock({StartupLock})");
-            await take.ExecuteScalarAsync(ct);
-            return new HeldLock(connection);
+            await using var take = connection.Command(sql);
+            if (await take.ExecuteScalarAsync(ct) is false)
+            {
+                await connection.DisposeAsync();
+                return null;
+            }
+
+            return new HeldLock(connection, key);
         }
         catch
         {
@@ -73,8 +91,8 @@ public sealed class StoreConnections : IDisposable
 
     public void Dispose() => _postgres?.Dispose();
 
-    /// <summary>A session lock: released explicitly, and by PostgreSQL if the instance dies holding it.</summary>
-    private sealed class HeldLock(DbConnection? connection) : IAsyncDisposable
+    /// <summary>A held session lock (or, on SQLite, the one instance's permission); disposing releases it.</summary>
+    private sealed class HeldLock(DbConnection? connection, long key) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -83,7 +101,7 @@ public sealed class StoreConnections : IDisposable
                 return;
             }
 
-            await using (var release = connection.Command($"SELECT pg_advisory_unlock({StartupLock})"))
+            await using (var release = connection.Command($"SELECT pg_advisory_unlock({key})"))
             {
                 await release.ExecuteScalarAsync();
             }

@@ -61,7 +61,8 @@ public sealed partial class RetentionSweep(
     /// <returns>What was removed, or null when another instance is sweeping.</returns>
     public async Task<SweepResult?> RunOnceAsync(int maxConversations, CancellationToken ct)
     {
-        await using var lease = await TryLeadAsync(ct);
+        // One instance sweeps at a time (SQLite has one); the others skip this run.
+        await using var lease = await connections.TryLockAsync(SweepLock, ct);
         if (lease is null)
         {
             return null;
@@ -111,45 +112,6 @@ public sealed partial class RetentionSweep(
         var dedupe = await store.ExpireDedupeKeysAsync(now - retention.DedupeKeys, ct);
         var audit = await store.ExecuteAsync("DELETE FROM audit_log WHERE at < @cutoff", ct, ("cutoff", (now - retention.Audit).ToUnixTimeMilliseconds()));
         return new SweepResult(conversations, undelivered, erasedLeftovers, dedupe, audit) { ClosedCases = closedCases, Stripped = stripped };
-    }
-
-    /// <summary>SQLite has one instance; on PostgreSQL a session advisory lock elects the sweeper for this run.</summary>
-    private async Task<IAsyncDisposable?> TryLeadAsync(CancellationToken ct)
-    {
-        if (connections.Provider != StorageProvider.Postgres)
-        {
-            return new Lease(null);
-        }
-
-        var connection = await connections.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT pg_try_advisory_lock({SweepLock})";
-        if (await command.ExecuteScalarAsync(ct) is true)
-        {
-            return new Lease(connection);
-        }
-
-        await connection.DisposeAsync();
-        return null;
-    }
-
-    private sealed class Lease(System.Data.Common.DbConnection? connection) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            if (connection is null)
-            {
-                return;
-            }
-
-            await using (var command = connection.CreateCommand())
-            {
-                command.CommandText = $"SELECT pg_advisory_unlock({SweepLock})";
-                await command.ExecuteScalarAsync();
-            }
-
-            await connection.DisposeAsync();
-        }
     }
 
     private static partial class Log

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Avrr.Bot.Common;
+using Avrr.Bot.Persistence;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
@@ -19,9 +20,19 @@ internal sealed partial class TelegramReceiver(
     TelegramIntake intake,
     IOptions<TelegramOptions> options,
     ChannelStatus status,
+    StoreConnections connections,
     TimeProvider time,
     ILogger<TelegramReceiver> logger) : BackgroundService
 {
+    /// <summary>
+    /// The PostgreSQL advisory lock of the one instance that long-polls: Telegram allows one <c>getUpdates</c> at a
+    /// time per bot and answers a second with 409, so several instances polling would keep cutting each other off.
+    /// </summary>
+    public const long PollLock = 0x61767272_74677075;
+
+    /// <summary>How often an instance that does not poll checks whether the poller has gone.</summary>
+    private static readonly TimeSpan TakeOverInterval = TimeSpan.FromSeconds(5);
+
     public const string WebhookPath = "/channels/telegram";
     public const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";
     private static readonly UpdateType[] AllowedUpdates = [UpdateType.Message, UpdateType.CallbackQuery, UpdateType.MyChatMember];
@@ -62,6 +73,8 @@ internal sealed partial class TelegramReceiver(
 
     private async Task PollAsync(TelegramOptions settings, CancellationToken ct)
     {
+        // Only the instance holding the lock polls; the others wait to take over if it stops.
+        await using var lease = await LeadAsync(ct);
         var timeout = Math.Clamp(settings.PollTimeoutSeconds, 0, 50);
         var offset = 0;
         var webhookCleared = false;
@@ -93,6 +106,32 @@ internal sealed partial class TelegramReceiver(
                 Report(ex);
                 await Task.Delay(Delay(ex, failures++), time, ct);
             }
+        }
+    }
+
+    private async Task<IAsyncDisposable> LeadAsync(CancellationToken ct)
+    {
+        for (var waited = false; ; waited = true)
+        {
+            try
+            {
+                if (await connections.TryLockAsync(PollLock, ct) is { } lease)
+                {
+                    if (waited)
+                    {
+                        Log.TookOver(logger);
+                    }
+
+                    return lease;
+                }
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested && ex is System.Data.Common.DbException or TimeoutException)
+            {
+                // The database is not there yet: try again like any other failure.
+                Log.ReceiveFailed(logger, 0, ex.Message);
+            }
+
+            await Task.Delay(TakeOverInterval, time, ct);
         }
     }
 
@@ -155,5 +194,8 @@ internal sealed partial class TelegramReceiver(
 
         [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Receiving from Telegram failed ({Code}, {Error}); retrying")]
         public static partial void ReceiveFailed(ILogger logger, int code, string error);
+
+        [LoggerMessage(EventId = 4104, Level = LogLevel.Information, Message = "Telegram long polling taken over from another instance")]
+        public static partial void TookOver(ILogger logger);
     }
 }
