@@ -202,7 +202,7 @@ internal sealed class KnowledgeSnapshot : IKnowledgeSnapshot
     /// analyser and the articles are the same language by construction); a language without articles uses its
     /// fallback's, marked as such.
     /// </summary>
-    internal List<RankedArticle> Rank(string language, string question)
+    private List<RankedArticle> Rank(string language, string question)
     {
         var code = FindLanguage(language)?.Code ?? DefaultLanguage;
         var index = Chain(code).Select(c => _indexes.GetValueOrDefault(c)).FirstOrDefault(i => i is not null)?.Value;

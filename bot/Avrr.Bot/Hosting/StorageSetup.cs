@@ -70,7 +70,8 @@ internal static class StorageSetup
         }
 
         // One instance at a time from the schema to the last start-up step (StoreConnections.StartupLock).
-        await using var startup = await app.Services.GetRequiredService<StoreConnections>().StartupLockAsync(app.Lifetime.ApplicationStopping);
+        var connections = app.Services.GetRequiredService<StoreConnections>();
+        await using var startup = await connections.LockAsync(StoreConnections.StartupLock, app.Lifetime.ApplicationStopping);
         var contexts = app.Services.GetRequiredService<IDbContextFactory<AvrrDbContext>>();
         await using (var db = await contexts.CreateDbContextAsync())
         {

@@ -49,9 +49,6 @@ public sealed class StoreConnections : IDisposable
         return connection;
     }
 
-    /// <summary>Waits for <see cref="StartupLock"/> on PostgreSQL (SQLite has one instance); dispose to release it.</summary>
-    public Task<IAsyncDisposable> StartupLockAsync(CancellationToken ct) => LockAsync(StartupLock, ct);
-
     /// <summary>
     /// Waits for a session advisory lock on PostgreSQL; on SQLite (one instance) it is granted at once. Dispose the
     /// result to release it; PostgreSQL releases it too when the instance dies holding it.

@@ -105,7 +105,7 @@ public sealed class UnansweredQuestions(StoreConnections connections, KeyRing ke
                 using var activity = JsonDocument.Parse(key.Open(SealedField.Activity, seq, (byte[])reader.GetValue(5)));
                 if (activity.RootElement.TryGetProperty("text", out var text) && text.GetString() is { Length: > 0 } words)
                 {
-                    result.Add(new UnansweredText(DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)reader.GetInt64(0)), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), words));
+                    result.Add(new UnansweredText(DateOnly.FromDateTime(DateTime.UnixEpoch.AddDays(reader.GetInt64(0))), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), words));
                 }
             }
             catch (SealedDataException)

@@ -26,7 +26,7 @@ internal sealed class ArticleSearch
 
     private const int MaxTerms = 64;
 
-    internal static readonly string[] WordFields = ["title", "keywords", "examples", "body"];
+    private static readonly string[] WordFields = ["title", "keywords", "examples", "body"];
 
     private readonly IndexSearcher _searcher;
     private readonly Analyzer _words;
@@ -43,7 +43,6 @@ internal sealed class ArticleSearch
         _words = LanguageAnalysers.WordsFor(language);
         _articles = articles.ToDictionary(a => a.Id, StringComparer.Ordinal);
         var analyser = new PerFieldAnalyzerWrapper(_words, new Dictionary<string, Analyzer> { [GramField] = LanguageAnalysers.Grams });
-        var vocabulary = new HashSet<string>(StringComparer.Ordinal);
         var directory = new RAMDirectory();
         var config = new IndexWriterConfig(LanguageAnalysers.Version, analyser) { Similarity = new BM25Similarity() };
         using (var writer = new IndexWriter(directory, config))
@@ -59,17 +58,27 @@ internal sealed class ArticleSearch
 
                 document.Add(new TextField(GramField, string.Join("\n", fields.Where(f => f.Name != "body").Select(f => f.Text)), Field.Store.NO));
                 writer.AddDocument(document);
-                vocabulary.UnionWith(fields.SelectMany(f => LanguageAnalysers.Terms(_words, f.Name, f.Text)));
             }
 
             writer.Commit();
         }
 
-        _searcher = new IndexSearcher(DirectoryReader.Open(directory)) { Similarity = new BM25Similarity() };
-        _vocabulary = [.. vocabulary.Order(StringComparer.Ordinal)];
+        var reader = DirectoryReader.Open(directory);
+        _searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity() };
+        _vocabulary = [.. WordFields.SelectMany(field => Vocabulary(reader, field)).Distinct(StringComparer.Ordinal)];
     }
 
     public string Language { get; }
+
+    /// <summary>The terms the index holds for a field, as the analyser made them when the articles were written in.</summary>
+    private static IEnumerable<string> Vocabulary(IndexReader reader, string field)
+    {
+        var terms = MultiFields.GetTerms(reader, field)?.GetEnumerator();
+        while (terms is not null && terms.MoveNext())
+        {
+            yield return terms.Term.Utf8ToString();
+        }
+    }
 
     private static List<(string Name, string Text)> Fields(Article article) =>
     [
