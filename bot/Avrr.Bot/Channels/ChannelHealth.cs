@@ -1,3 +1,4 @@
+using Avrr.Bot.Channels.BotService;
 using Avrr.Bot.Channels.Telegram;
 using Avrr.Bot.Channels.WhatsApp;
 using Avrr.Bot.Persistence;
@@ -14,7 +15,8 @@ public sealed class ChannelHealth(
     IDbContextFactory<AvrrDbContext> contexts,
     ChannelStatus status,
     IOptions<TelegramOptions> telegram,
-    IOptions<WhatsAppOptions> whatsApp)
+    IOptions<WhatsAppOptions> whatsApp,
+    IOptions<BotServiceOptions> botService)
 {
     public sealed record Row(string Channel, string Configured, long? LastInbound, DateTimeOffset? LastSent, int Backlog, int Held, int Failed, string? LastError, long? LastErrorAt);
 
@@ -27,6 +29,9 @@ public sealed class ChannelHealth(
             ("directline", "yes (web chat)"),
             (TelegramSender.ChannelName, telegram.Value.Enabled ? $"yes, {(telegram.Value.Mode == TelegramMode.Webhook ? "webhook" : "long polling")}" : "no (Channels:Telegram:Token)"),
             (WhatsAppSender.ChannelName, whatsApp.Value.Enabled ? $"yes, number id …{Last4(whatsApp.Value.PhoneNumberId)}" : "no (Channels:WhatsApp:AccessToken, PhoneNumberId, AppSecret)"),
+            (BotServiceSender.ChannelName, botService.Value.Enabled
+                ? $"yes, app id …{Last4(botService.Value.AppId)}, {(string.IsNullOrWhiteSpace(botService.Value.AppPassword) ? "certificate" : "client secret")}{(botService.Value.AgentHub ? ", agent hub" : "")}"
+                : "no (Channels:BotService:AppId and AppPassword or CertificatePath)"),
         })
         {
             var lastInbound = await db.Inbox.Where(i => i.Channel == channel).MaxAsync(i => (long?)i.ReceivedAt, ct);

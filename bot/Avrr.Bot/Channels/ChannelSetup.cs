@@ -1,3 +1,4 @@
+using Avrr.Bot.Channels.BotService;
 using Avrr.Bot.Channels.Telegram;
 using Avrr.Bot.Channels.WhatsApp;
 using Avrr.Bot.Common;
@@ -7,7 +8,7 @@ namespace Avrr.Bot.Channels;
 
 internal static class ChannelSetup
 {
-    /// <summary>Telegram and WhatsApp when configured, and the outbox relay that delivers to them.</summary>
+    /// <summary>Telegram, WhatsApp and Azure Bot Service when configured, and the outbox relay that delivers to them.</summary>
     public static WebApplicationBuilder AddPushChannels(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<OutboxStore>();
@@ -16,6 +17,7 @@ internal static class ChannelSetup
         builder.Services.AddHostedService<OutboxRelay>();
 
         builder.Services.AddTelegram();
+        builder.Services.AddBotService();
 
         builder.Services.AddOptions<WhatsAppOptions>().BindConfiguration(WhatsAppOptions.Section)
             .Validate(o => !o.Enabled || !string.IsNullOrEmpty(o.VerifyToken), "Channels:WhatsApp: set VerifyToken (what you type as the verify token in the Meta app's webhook settings).")
@@ -32,6 +34,7 @@ internal static class ChannelSetup
     public static WebApplication MapPushChannels(this WebApplication app)
     {
         app.MapTelegram();
+        app.MapBotService();
         app.MapGet(WhatsAppWebhook.Path, (HttpRequest request, IOptions<WhatsAppOptions> options) => WhatsAppWebhook.Verify(request, options));
         app.MapPost(WhatsAppWebhook.Path, (HttpContext context, WhatsAppWebhook webhook) => webhook.ReceiveAsync(context));
         return app;

@@ -57,7 +57,8 @@ internal sealed partial class CaseActions
 
         public string Channel => Conversation.Channel;
 
-        public bool Push => Channel is TelegramSender.ChannelName or WhatsAppSender.ChannelName;
+        // Every channel but web chat is pushed by the outbox; web chat reads its transcript.
+        public bool Push => Channel != DirectLine.DirectLineEndpoints.ChannelName;
 
         public string? Language { get; }
 

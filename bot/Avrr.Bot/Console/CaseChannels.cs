@@ -1,3 +1,4 @@
+using Avrr.Bot.Channels.BotService;
 using Avrr.Bot.Channels.Telegram;
 using Avrr.Bot.Channels.WhatsApp;
 using Avrr.Bot.Persistence;
@@ -13,6 +14,8 @@ internal static class CaseChannels
     {
         TelegramSender.ChannelName => TelegramIntake.Capabilities,
         WhatsAppSender.ChannelName => WhatsAppWebhook.Capabilities,
+        // The channel behind the registration (Teams, Messenger…) is in the sealed address; this fits them all.
+        BotServiceSender.ChannelName => BotServiceEndpoint.CapabilitiesOf(null),
         _ => ChannelCapabilities.WebChat,
     };
 }

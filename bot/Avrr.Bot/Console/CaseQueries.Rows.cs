@@ -14,7 +14,7 @@ public sealed partial class CaseQueries
     /// <param name="language">The viewer's language: of several translations of a message, theirs is shown.</param>
     private static async Task<List<TranscriptEntry>> TranscriptAsync(DbConnection connection, string conversationId, string channel, PersonKey key, long afterSeq, string language, CancellationToken ct)
     {
-        var push = channel != "directline";
+        var push = channel != DirectLine.DirectLineEndpoints.ChannelName;
         var entries = new List<TranscriptEntry>();
         await using var command = connection.Command("SELECT seq, direction, payload, delivery, created_at, last_error FROM activities WHERE conversation_id = @c AND seq > @after ORDER BY seq LIMIT @max",
             ("c", conversationId), ("after", afterSeq), ("max", TranscriptPage));

@@ -21,6 +21,7 @@ internal static class TurnSetup
         builder.Services.AddSingleton<ActivityLog>();
         builder.Services.AddSingleton<UnansweredQuestions>();
         builder.Services.AddSingleton<ConversationDirectory>();
+        builder.Services.AddSingleton<HandoffEvents>();
         builder.Services.AddSingleton<TurnPipeline>();
         builder.Services.AddSingleton<InboxSignal>();
         builder.Services.AddSingleton<InboxIntake>();

@@ -16,18 +16,24 @@ public sealed class ConversationDirectory(KeyRing keys, BlindIndex index)
     /// The conversation and its wrapped data key, created if needed. Touching <c>updated_at</c> takes the row lock, so
     /// a retention sweep deciding at the same moment that the conversation is inactive waits and then keeps it.
     /// </summary>
-    public async Task<(string ConversationId, byte[] WrappedKey)> ResolveAsync(DbConnection connection, DbTransaction transaction, string channel, string address, long now, CancellationToken ct)
+    /// <param name="key">What identifies the person on the channel; the same as <paramref name="address"/> unless the address can change.</param>
+    public async Task<(string ConversationId, byte[] WrappedKey)> ResolveAsync(DbConnection connection, DbTransaction transaction, string channel, string key, string address, long now, CancellationToken ct)
     {
-        var hash = index.Hash(channel, address);
+        var hash = index.Hash(channel, key);
         for (var attempt = 0; attempt < 3; attempt++)
         {
             if (await TouchAsync(connection, transaction, channel, hash, now, ct) is { } found)
             {
+                if (!string.Equals(key, address, StringComparison.Ordinal))
+                {
+                    await ResealAddressAsync(connection, transaction, found.Item1, found.Item2, address, ct);
+                }
+
                 return found;
             }
 
             var id = ConversationIds.New();
-            using var key = keys.NewPersonKey(id, out var wrapped);
+            using var personKey = keys.NewPersonKey(id, out var wrapped);
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
             insert.CommandText = """
@@ -37,7 +43,7 @@ public sealed class ConversationDirectory(KeyRing keys, BlindIndex index)
                 """;
             insert.AddParameter("id", id);
             insert.AddParameter("channel", channel);
-            insert.AddParameter("address", key.Seal(SealedField.ChannelAddress, 0, address));
+            insert.AddParameter("address", personKey.Seal(SealedField.ChannelAddress, 0, address));
             insert.AddParameter("hash", hash);
             insert.AddParameter("key", wrapped);
             insert.AddParameter("opted_out", false);
@@ -75,13 +81,26 @@ public sealed class ConversationDirectory(KeyRing keys, BlindIndex index)
     }
 
     /// <summary>The conversation of a platform address, if the person ever wrote (and was not erased since).</summary>
-    public async Task<string?> FindAsync(DbConnection connection, string channel, string address, CancellationToken ct)
+    public async Task<string?> FindAsync(DbConnection connection, string channel, string address, CancellationToken ct, DbTransaction? transaction = null)
     {
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "SELECT id FROM conversations WHERE channel = @channel AND address_hash = @hash";
         command.AddParameter("channel", channel);
         command.AddParameter("hash", index.Hash(channel, address));
         return await command.ExecuteScalarAsync(ct) as string;
+    }
+
+    /// <summary>The latest address replaces the sealed one (the row is already locked by the touch).</summary>
+    private async Task ResealAddressAsync(DbConnection connection, DbTransaction transaction, string id, byte[] wrapped, string address, CancellationToken ct)
+    {
+        using var personKey = keys.OpenPersonKey(id, wrapped);
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = "UPDATE conversations SET channel_address = @address WHERE id = @id";
+        update.AddParameter("address", personKey.Seal(SealedField.ChannelAddress, 0, address));
+        update.AddParameter("id", id);
+        await update.ExecuteNonQueryAsync(ct);
     }
 
     private static async Task<(string, byte[])?> TouchAsync(DbConnection connection, DbTransaction transaction, string channel, string hash, long now, CancellationToken ct)

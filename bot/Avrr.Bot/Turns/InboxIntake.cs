@@ -20,6 +20,12 @@ internal sealed record PushMessage(string Channel, string Address, string Extern
     /// message, so the reply to it can never be sent as if the window were still closed.
     /// </summary>
     public DateTimeOffset? WindowOpenedAt { get; init; }
+
+    /// <summary>
+    /// What finds the conversation when the address carries more than the identity (a Bot Service conversation
+    /// reference, whose service URL can change): its hash is the lookup key, and the address is resealed each time.
+    /// </summary>
+    public string? AddressKey { get; init; }
 }
 
 /// <summary>Whether the message was new, and the conversation it belongs to.</summary>
@@ -44,7 +50,7 @@ internal sealed class InboxIntake(StoreWriter writer, ConversationDirectory dire
             PendingJsonContext.Default.PendingEnvelope);
         var (inserted, released, conversationId) = await writer.RunAsync(async (connection, transaction, token) =>
         {
-            var (conversationId, wrappedKey) = await directory.ResolveAsync(connection, transaction, message.Channel, message.Address, now, token);
+            var (conversationId, wrappedKey) = await directory.ResolveAsync(connection, transaction, message.Channel, message.AddressKey ?? message.Address, message.Address, now, token);
             byte[] payload;
             using (var key = keys.OpenPersonKey(conversationId, wrappedKey))
             {

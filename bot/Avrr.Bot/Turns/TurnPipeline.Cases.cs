@@ -1,4 +1,7 @@
+using System.Text.Json;
+using Avrr.Bot.Activities;
 using Avrr.Bot.Cases;
+using Avrr.Bot.Persistence;
 using Avrr.Bot.Privacy;
 using Avrr.Dialogs;
 
@@ -51,5 +54,30 @@ internal sealed partial class TurnPipeline
 
         Log.HandoffRequested(_logger, message.Channel, handoff.Urgency);
         return newReference;
+    }
+
+    /// <summary>
+    /// The <c>handoff.initiate</c> event for a channel with an agent hub: routing facts only (reference, urgency,
+    /// language, programme); the channel adds the transcript when it sends it.
+    /// </summary>
+    private static StoredActivity HandoffEvent(string conversationId, long seq, string reference, HandoffRequested handoff, string? language, DateTimeOffset now)
+    {
+        var value = JsonSerializer.SerializeToElement(new Dictionary<string, string?>
+        {
+            ["caseReference"] = reference,
+            ["urgency"] = handoff.Urgency.ToString(),
+            ["language"] = language,
+            ["programme"] = CaseSummaryFields.Programme(handoff.CaseSummaryJson),
+        });
+        var activity = new Activity
+        {
+            Type = ActivityTypes.Event,
+            Name = HandoffEvents.Initiate,
+            Id = StoredActivity.IdFor(conversationId, seq),
+            Timestamp = now,
+            Conversation = new ConversationAccount { Id = conversationId },
+            Value = value,
+        };
+        return new StoredActivity(conversationId, seq, ActivityDirection.Out, activity);
     }
 }

@@ -33,6 +33,7 @@ internal sealed partial class TurnPipeline
     private readonly Translation.Translator _translator;
     private readonly Avrr.Knowledge.IKnowledgeSource _knowledge;
     private readonly Telemetry _telemetry;
+    private readonly HandoffEvents _handoffEvents;
 
     public TurnPipeline(
         TurnSessionPool sessions,
@@ -49,8 +50,10 @@ internal sealed partial class TurnPipeline
         Translation.Translator translator,
         Avrr.Knowledge.IKnowledgeSource knowledge,
         Telemetry telemetry,
+        HandoffEvents handoffEvents,
         ILogger<TurnPipeline> logger)
     {
+        _handoffEvents = handoffEvents;
         _telemetry = telemetry;
         _translator = translator;
         _knowledge = knowledge;
@@ -242,6 +245,11 @@ internal sealed partial class TurnPipeline
                 var activity = ActivityFactory.FromReply(replies[i], inbound, conversationId, seq, now.AddMilliseconds(i + 1), _bot);
                 outgoing.Add(new StoredActivity(conversationId, seq, ActivityDirection.Out, activity));
                 seq++;
+            }
+
+            if (newReference is not null && _handoffEvents.Wanted(message.Channel))
+            {
+                outgoing.Add(HandoffEvent(conversationId, seq++, newReference, handoff!, language, now));
             }
         }
 

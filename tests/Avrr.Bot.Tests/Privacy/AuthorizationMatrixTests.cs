@@ -28,6 +28,7 @@ public sealed class AuthorizationMatrixTests : IDisposable
         ["POST /channels/telegram"] = [],
         ["GET /channels/whatsapp"] = [],
         ["POST /channels/whatsapp"] = [],
+        ["POST /api/messages"] = [],
         ["POST /v3/directline/tokens/generate"] = [],
         ["POST /v3/directline/tokens/refresh"] = [Caller.WebChatToken],
         ["POST /v3/directline/conversations"] = [Caller.WebChatToken],
@@ -95,7 +96,11 @@ public sealed class AuthorizationMatrixTests : IDisposable
         .With("Channels:WhatsApp:PhoneNumberId", "1")
         .With("Channels:WhatsApp:AppSecret", "matrix-app-secret")
         .With("Channels:WhatsApp:VerifyToken", "matrix-verify")
-        .With("Channels:WhatsApp:GraphApiBaseUrl", "http://127.0.0.1:9");
+        .With("Channels:WhatsApp:GraphApiBaseUrl", "http://127.0.0.1:9")
+        .With("Channels:BotService:AppId", "matrix-app")
+        .With("Channels:BotService:AppPassword", "matrix-secret")
+        .With("Channels:BotService:OpenIdMetadataUrl", "http://127.0.0.1:9/v1/.well-known/openidconfiguration")
+        .With("Channels:BotService:LoginUrl", "http://127.0.0.1:9");
 
     public void Dispose() => _bot.Dispose();
 
