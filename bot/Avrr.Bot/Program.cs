@@ -6,6 +6,11 @@ using Avrr.Bot.Hosting;
 using Avrr.Bot.Staff;
 using Avrr.Bot.WebChat;
 
+if (HealthCommand.Matches(args))
+{
+    return await HealthCommand.RunAsync(args, Console.Out, Console.Error);
+}
+
 if (CommandLine.TryRun(args, Console.Out, Console.Error) is { } exitCode)
 {
     return exitCode;

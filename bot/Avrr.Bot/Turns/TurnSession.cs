@@ -56,6 +56,11 @@ internal sealed partial class TurnSession : IAsyncDisposable
     /// <summary>
     /// Several instances on PostgreSQL: a transaction-scoped advisory lock per conversation makes a second instance
     /// wait instead of losing the version check again and again. The version check stays the guarantee.
+    /// <para>
+    /// Then the conversation's row, before the turn touches its inbox row: a webhook's intake on another instance
+    /// takes the same two in the same order (it touches the conversation, then inserts into the inbox), so the two
+    /// wait for each other instead of deadlocking (40P01) when a message is redelivered while its turn runs.
+    /// </para>
     /// </summary>
     public async Task LockConversationAsync(string conversationId, CancellationToken ct)
     {
@@ -64,10 +69,10 @@ internal sealed partial class TurnSession : IAsyncDisposable
             return;
         }
 
-        _lockConversation ??= Prepare("SELECT pg_advisory_xact_lock(hashtextextended(@id, 0))", "id");
+        _lockConversation ??= Prepare("SELECT pg_advisory_xact_lock(hashtextextended(@id, 0)); SELECT 1 FROM conversations WHERE id = @id FOR UPDATE", "id");
         _lockConversation.Transaction = _transaction;
         _lockConversation.Parameters[0].Value = conversationId;
-        await _lockConversation.ExecuteScalarAsync(ct);
+        await _lockConversation.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Begins the turn's unit: its own transaction, or on SQLite a savepoint in the writer's shared one (group commit).</summary>

@@ -10,7 +10,8 @@ namespace Avrr.Bot.Tests.Infrastructure;
 /// </summary>
 internal static class BotProcess
 {
-    public static async Task<Process> StartAsync(string directory, int port, string? failpoint, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="output">Receives the process's log lines (stdout and stderr), for a test to show when it fails.</param>
+    public static async Task<Process> StartAsync(string directory, int port, string? failpoint, IReadOnlyDictionary<string, string>? settings = null, Action<string>? output = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -36,8 +37,8 @@ internal static class BotProcess
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => Forward(output, e.Data);
+        process.ErrorDataReceived += (_, e) => Forward(output, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -70,6 +71,14 @@ internal static class BotProcess
 
         process.Kill(entireProcessTree: true);
         throw new TimeoutException("The bot did not become ready in 30 s.");
+    }
+
+    private static void Forward(Action<string>? output, string? line)
+    {
+        if (output is not null && line is not null)
+        {
+            output(line);
+        }
     }
 
     public static int FreePort()

@@ -31,7 +31,7 @@ public sealed partial class TelegramFake : IAsyncDisposable
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _disposed;
 
-    private TelegramFake(string token, TimeProvider time)
+    private TelegramFake(string token, TimeProvider time, System.Security.Cryptography.X509Certificates.X509Certificate2? webhookCertificate)
     {
         Token = token;
         _time = time;
@@ -40,20 +40,29 @@ public sealed partial class TelegramFake : IAsyncDisposable
             ? id
             : 7_000_000_001;
         _methods = BuildMethods();
-        _webhookClient = new HttpClient { Timeout = WebhookReadTimeout };
+        // Telegram accepts a self-signed webhook certificate that the bot uploaded with setWebhook; here the test
+        // names it. Without one, only certificates the machine trusts.
+        var handler = new SocketsHttpHandler();
+        if (webhookCertificate is { } trusted)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHashString() == trusted.GetCertHashString();
+        }
+
+        _webhookClient = new HttpClient(handler) { Timeout = WebhookReadTimeout };
     }
 
     /// <summary>Starts the fake on a free port of 127.0.0.1.</summary>
     /// <param name="token">The only token it accepts; any other gets 401. Its digits before ':' become the bot's id.</param>
     /// <param name="time">Dates, long-poll timeouts and webhook retry delays follow it, so tests can move time.</param>
-    public static async Task<TelegramFake> StartAsync(string token, TimeProvider? time = null)
+    /// <param name="webhookCertificate">A self-signed certificate the webhook's server presents, trusted as if uploaded with setWebhook.</param>
+    public static async Task<TelegramFake> StartAsync(string token, TimeProvider? time = null, System.Security.Cryptography.X509Certificates.X509Certificate2? webhookCertificate = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(token);
         if (token.Contains('/', StringComparison.Ordinal))
         {
             throw new ArgumentException("A token cannot contain '/': it is a path segment.", nameof(token));
         }
-        var fake = new TelegramFake(token, time ?? TimeProvider.System);
+        var fake = new TelegramFake(token, time ?? TimeProvider.System, webhookCertificate);
         try
         {
             await fake.StartServerAsync();
