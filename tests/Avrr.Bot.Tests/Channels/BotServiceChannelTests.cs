@@ -157,6 +157,32 @@ public sealed class BotServiceChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Installing_the_app_greets_the_person_once_and_a_reinstall_does_not_start_again()
+    {
+        JsonObject Installed()
+        {
+            var update = BotConnectorFake.Message("a:install", "29:p", "");
+            update["type"] = "conversationUpdate";
+            update.Remove("text");
+            update["membersAdded"] = new JsonArray(new JsonObject { ["id"] = "28:bot" });
+            return update;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await _connector.DeliverAsync(_http, Installed())).StatusCode);
+        var greeting = await _connector.WaitForSentAsync("a:install", 1, TimeSpan.FromSeconds(20));
+        Assert.Contains(K.Said("lang.prompt", "en"), greeting[0].Text, StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.OK, (await _connector.DeliverAsync(_http, Installed())).StatusCode);
+        var joined = Installed();
+        joined["membersAdded"] = new JsonArray(new JsonObject { ["id"] = "29:someone-else" });
+        Assert.Equal(HttpStatusCode.OK, (await _connector.DeliverAsync(_http, joined)).StatusCode);
+        await SaysAsync("a:install", "English");
+        var sent = await _connector.WaitForSentAsync("a:install", 2, TimeSpan.FromSeconds(20));
+        Assert.Contains(K.Said("consent.short", "en"), sent[1].Text, StringComparison.Ordinal);
+        Assert.Equal(2, _connector.Sent.Count(s => s.ConversationId == "a:install"));
+    }
+
+    [Fact]
     public async Task The_connectors_429_and_5xx_are_retried_by_the_outbox_and_a_401_renews_the_token_with_order_kept()
     {
         _connector.FailNext(429, "TooManyRequests", retryAfterSeconds: 1);

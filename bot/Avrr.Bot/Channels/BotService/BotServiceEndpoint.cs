@@ -82,6 +82,10 @@ internal sealed partial class BotServiceEndpoint(
                 return Results.Ok();
             case ActivityTypes.Message:
                 return await AcceptMessageAsync(activity, address, settings, context.RequestAborted);
+            case ActivityTypes.ConversationUpdate when activity.Conversation?.IsGroup != true && BotWasAdded(body, address.BotId):
+                // The person installed the app or opened the chat: greet them once, as web chat does; a reinstall of a
+                // conversation that already started gets nothing.
+                return await AcceptGreetingAsync(activity, address, context.RequestAborted);
             case ActivityTypes.Event when activity.Name == HandoffStatus:
                 // An agent hub reports on a hand-off; the Bot Framework says never to reject it.
                 await RecordHandoffStatusAsync(address, activity.Value, context.RequestAborted);
@@ -138,6 +142,38 @@ internal sealed partial class BotServiceEndpoint(
         var externalId = address.Key + "\n" + activity.Id;
         await inbox.AcceptAsync(new PushMessage(BotServiceSender.ChannelName, address.Serialize(), externalId, message, CapabilitiesOf(address.ChannelId)) { AddressKey = address.Key }, ct);
         return Results.Ok();
+    }
+
+    private async Task<IResult> AcceptGreetingAsync(Activity activity, ConnectorAddress address, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(activity.Id))
+        {
+            return Results.BadRequest();
+        }
+
+        var greeting = new Activity
+        {
+            Type = ActivityTypes.ConversationUpdate,
+            Locale = activity.Locale,
+            Timestamp = activity.Timestamp ?? time.GetUtcNow(),
+            From = new ChannelAccount { Id = "person", Role = RoleTypes.User },
+        };
+        await inbox.AcceptAsync(new PushMessage(BotServiceSender.ChannelName, address.Serialize(), address.Key + "\n" + activity.Id, greeting, CapabilitiesOf(address.ChannelId)) { AddressKey = address.Key }, ct);
+        return Results.Ok();
+    }
+
+    /// <summary>Whether <c>membersAdded</c> names the bot (a conversationUpdate is also sent when people join or leave).</summary>
+    private static bool BotWasAdded(byte[] body, string botId)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(body)?["membersAdded"] is System.Text.Json.Nodes.JsonArray added
+                && added.Any(m => m?["id"] is System.Text.Json.Nodes.JsonValue id && id.TryGetValue<string>(out var value) && value == botId);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private async Task RecordHandoffStatusAsync(ConnectorAddress address, JsonElement? value, CancellationToken ct)
