@@ -1,6 +1,6 @@
 // Avrr.Bot on Azure: two or more instances in Azure Container Apps on PostgreSQL Flexible Server, secrets in Key
-// Vault (read by the app's own identity), the Azure Bot registration with its Teams channel, and optionally an Azure
-// AI Translator. Deploy into a resource group (deployment/README.md, "Azure"):
+// Vault (read by the app's own identity), the Azure Bot registration with its Teams channel (by default the app's
+// managed identity is the bot's identity: no client secret), and optionally an Azure AI Translator. Deploy into a resource group (deployment/README.md, "Azure"):
 //   az deployment group create -g avrr -f deployment/azure/main.bicep -p @deployment/azure/main.parameters.json
 // Checked by `bicep lint` in the test suite (DeploymentFilesTests).
 
@@ -20,12 +20,16 @@ param registryUsername string = ''
 @secure()
 param registryPassword string = ''
 
-@description('The Entra app registration of the bot (single-tenant): its application (client) id.')
-param botAppId string
+@description('How the bot proves itself to the Bot Connector: the app\'s managed identity (no secret to keep or renew), or a single-tenant app registration with a client secret.')
+@allowed(['UserAssignedMSI', 'SingleTenant'])
+param botIdentity string = 'UserAssignedMSI'
 
-@description('The app registration\'s client secret.')
+@description('SingleTenant only: the app registration\'s application (client) id.')
+param botAppId string = ''
+
+@description('SingleTenant only: the app registration\'s client secret.')
 @secure()
-param botAppPassword string
+param botAppPassword string = ''
 
 param botTenantId string = tenant().tenantId
 
@@ -51,6 +55,7 @@ param translator bool = false
 param agentHub bool = false
 
 var suffix = uniqueString(resourceGroup().id)
+var managedBot = botIdentity == 'UserAssignedMSI'
 var postgresUser = 'avrradmin'
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 
@@ -173,7 +178,7 @@ resource connectionSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
-resource botPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource botPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!managedBot) {
   parent: vault
   name: 'bot-app-password'
   properties: { value: botAppPassword }
@@ -188,7 +193,9 @@ resource translatorKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if
 var vaultSecrets = [
   { name: 'master-key', keyVaultUrl: masterKeySecret.properties.secretUri, identity: identity.id }
   { name: 'postgres-connection', keyVaultUrl: connectionSecret.properties.secretUri, identity: identity.id }
-  { name: 'bot-app-password', keyVaultUrl: botPasswordSecret.properties.secretUri, identity: identity.id }
+]
+var botSecrets = managedBot ? [] : [
+  { name: 'bot-app-password', keyVaultUrl: botPasswordSecret!.properties.secretUri, identity: identity.id }
 ]
 var translatorSecrets = translator ? [
   { name: 'translator-key', keyVaultUrl: translatorKeySecret!.properties.secretUri, identity: identity.id }
@@ -197,13 +204,21 @@ var registrySecrets = empty(registryServer) ? [] : [
   { name: 'registry-password', value: registryPassword }
 ]
 
+// With the managed identity, the bot's app id is the identity's client id and its token comes from the identity
+// endpoint Container Apps provides (IDENTITY_ENDPOINT, IDENTITY_HEADER).
+var botSettings = managedBot ? [
+  { name: 'Channels__BotService__AppId', value: identity.properties.clientId }
+  { name: 'Channels__BotService__TenantId', value: identity.properties.tenantId }
+  { name: 'Channels__BotService__ManagedIdentity', value: 'true' }
+] : [
+  { name: 'Channels__BotService__AppId', value: botAppId }
+  { name: 'Channels__BotService__TenantId', value: botTenantId }
+  { name: 'Channels__BotService__AppPassword', secretRef: 'bot-app-password' }
+]
 var baseSettings = [
   { name: 'Storage__Provider', value: 'Postgres' }
   { name: 'ConnectionStrings__Avrr', secretRef: 'postgres-connection' }
   { name: 'Privacy__MasterKey', secretRef: 'master-key' }
-  { name: 'Channels__BotService__AppId', value: botAppId }
-  { name: 'Channels__BotService__TenantId', value: botTenantId }
-  { name: 'Channels__BotService__AppPassword', secretRef: 'bot-app-password' }
   { name: 'Channels__BotService__AgentHub', value: string(agentHub) }
   // Container Apps' ingress is the proxy in front of every instance.
   { name: 'ForwardedHeaders__KnownNetworks__0', value: '100.64.0.0/10' }
@@ -233,7 +248,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
         transport: 'auto'
         allowInsecure: false
       }
-      secrets: concat(vaultSecrets, translatorSecrets, registrySecrets)
+      secrets: concat(vaultSecrets, botSecrets, translatorSecrets, registrySecrets)
       registries: empty(registryServer) ? [] : [
         { server: registryServer, username: registryUsername, passwordSecretRef: 'registry-password' }
       ]
@@ -247,7 +262,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             cpu: json('1.0')
             memory: '2Gi'
           }
-          env: concat(baseSettings, translatorSettings)
+          env: concat(baseSettings, botSettings, translatorSettings)
           probes: [
             {
               type: 'Liveness'
@@ -285,9 +300,10 @@ resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
   properties: {
     displayName: 'Avrr.Bot'
     endpoint: 'https://${app.properties.configuration.ingress.fqdn}/api/messages'
-    msaAppId: botAppId
-    msaAppType: 'SingleTenant'
-    msaAppTenantId: botTenantId
+    msaAppType: botIdentity
+    msaAppId: managedBot ? identity.properties.clientId : botAppId
+    msaAppTenantId: managedBot ? identity.properties.tenantId : botTenantId
+    msaAppMSIResourceId: managedBot ? identity.id : null
     disableLocalAuth: false
   }
 }
@@ -308,3 +324,5 @@ output webChatUrl string = 'https://${app.properties.configuration.ingress.fqdn}
 output messagingEndpoint string = bot.properties.endpoint
 output keyVault string = vault.name
 output postgresServer string = postgres.properties.fullyQualifiedDomainName
+@description('The bot\'s Microsoft App ID: the botId of the Teams app package.')
+output botAppId string = managedBot ? identity.properties.clientId : botAppId

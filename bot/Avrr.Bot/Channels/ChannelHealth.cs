@@ -30,8 +30,8 @@ public sealed class ChannelHealth(
             (TelegramSender.ChannelName, telegram.Value.Enabled ? $"yes, {(telegram.Value.Mode == TelegramMode.Webhook ? "webhook" : "long polling")}" : "no (Channels:Telegram:Token)"),
             (WhatsAppSender.ChannelName, whatsApp.Value.Enabled ? $"yes, number id …{Last4(whatsApp.Value.PhoneNumberId)}" : "no (Channels:WhatsApp:AccessToken, PhoneNumberId, AppSecret)"),
             (BotServiceSender.ChannelName, botService.Value.Enabled
-                ? $"yes, app id …{Last4(botService.Value.AppId)}, {(string.IsNullOrWhiteSpace(botService.Value.AppPassword) ? "certificate" : "client secret")}{(botService.Value.AgentHub ? ", agent hub" : "")}"
-                : "no (Channels:BotService:AppId and AppPassword or CertificatePath)"),
+                ? $"yes, app id …{Last4(botService.Value.AppId)}, {botService.Value.Credential}{(botService.Value.AgentHub ? ", agent hub" : "")}"
+                : "no (Channels:BotService:AppId and AppPassword, CertificatePath or ManagedIdentity)"),
         })
         {
             var lastInbound = await db.Inbox.Where(i => i.Channel == channel).MaxAsync(i => (long?)i.ReceivedAt, ct);

@@ -279,6 +279,24 @@ public sealed class BotServiceChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_managed_identity_gets_the_token_from_the_hosts_identity_endpoint_without_any_secret()
+    {
+        await using var connector = await BotConnectorFake.StartAsync(AppId, secret: null);
+        using var bot = Configure(new BotFactory(), connector)
+            .With("Channels:BotService:ManagedIdentity", "true")
+            .With("Channels:BotService:ManagedIdentityEndpoint", connector.IdentityEndpoint)
+            .With("Channels:BotService:ManagedIdentityHeader", BotConnectorFake.IdentityHeader);
+        using var http = bot.CreateClient();
+
+        await connector.DeliverAsync(http, BotConnectorFake.Message("a:msi", "29:p", "hello"));
+        await connector.DeliverAsync(http, BotConnectorFake.Message("a:msi", "29:p", "English"));
+
+        await connector.WaitForSentAsync("a:msi", 2, TimeSpan.FromSeconds(20));
+        // expires_on is a day away: the token is reused.
+        Assert.Equal(1, connector.TokenRequests);
+    }
+
+    [Fact]
     public async Task A_certificate_credential_gets_the_token_with_a_signed_assertion()
     {
         using var rsa = RSA.Create(2048);

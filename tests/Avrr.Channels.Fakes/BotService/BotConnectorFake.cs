@@ -26,6 +26,9 @@ public sealed class BotConnectorFake : IAsyncDisposable
     public const string Issuer = "https://api.botframework.com";
     public const string KeyId = "fake-connector-key";
 
+    /// <summary>What the host's identity endpoint asks for in <c>X-IDENTITY-HEADER</c> (the platform's <c>IDENTITY_HEADER</c>).</summary>
+    public const string IdentityHeader = "fake-identity-header-0123";
+
     private readonly Lock _gate = new();
     private readonly WebApplication _app;
     private readonly string _appId;
@@ -55,6 +58,9 @@ public sealed class BotConnectorFake : IAsyncDisposable
 
     /// <summary>Configuration for <c>Channels:BotService:LoginUrl</c> (the token endpoint is <c>/{tenant}/oauth2/v2.0/token</c>).</summary>
     public string LoginUrl => BaseUrl;
+
+    /// <summary>The host's managed-identity endpoint (the platform's <c>IDENTITY_ENDPOINT</c>), for an identity whose client id is the app id.</summary>
+    public string IdentityEndpoint => BaseUrl + "/msi/token";
 
     /// <summary>The service URL the channel puts in activities, with the trailing slash Teams' has.</summary>
     public string ServiceUrl => BaseUrl + "/teams/";
@@ -102,6 +108,7 @@ public sealed class BotConnectorFake : IAsyncDisposable
         app.MapGet("/v1/.well-known/openidconfiguration", fake.Metadata);
         app.MapGet("/v1/.well-known/keys", fake.Keys);
         app.MapPost("/{tenant}/oauth2/v2.0/token", (Delegate)fake.TokenAsync);
+        app.MapGet("/msi/token", fake.IdentityToken);
         app.MapPost("/teams/v3/conversations/{conversationId}/activities", (Delegate)fake.ActivityAsync);
         app.MapPost("/teams/v3/conversations/{conversationId}/activities/{replyTo}", (Delegate)fake.ActivityAsync);
         await app.StartAsync();
@@ -266,6 +273,43 @@ public sealed class BotConnectorFake : IAsyncDisposable
         }
 
         return Results.Json(new JsonObject { ["token_type"] = "Bearer", ["expires_in"] = 3599, ["ext_expires_in"] = 3599, ["access_token"] = token });
+    }
+
+    /// <summary>The managed-identity endpoint of Container Apps and App Service (API version 2019-08-01).</summary>
+    private IResult IdentityToken(HttpContext context)
+    {
+        Interlocked.Increment(ref _tokenRequests);
+        var query = context.Request.Query;
+        if (context.Request.Headers["X-IDENTITY-HEADER"] != IdentityHeader)
+        {
+            return Results.Json(new JsonObject { ["statusCode"] = 401, ["message"] = "Unauthorized: the X-IDENTITY-HEADER is missing or wrong." }, statusCode: 401);
+        }
+
+        if (query["api-version"] != "2019-08-01" || query["resource"] != "https://api.botframework.com")
+        {
+            return Results.Json(new JsonObject { ["statusCode"] = 400, ["message"] = "Bad request: api-version and resource are required." }, statusCode: 400);
+        }
+
+        if (query["client_id"] != _appId)
+        {
+            return Results.Json(new JsonObject { ["statusCode"] = 400, ["message"] = "Unable to load the proper Managed Identity." }, statusCode: 400);
+        }
+
+        var token = "fake-msi-" + Guid.NewGuid().ToString("N");
+        var expires = TimeProvider.System.GetUtcNow().AddHours(24);
+        lock (_gate)
+        {
+            _tokens[token] = expires;
+        }
+
+        return Results.Json(new JsonObject
+        {
+            ["access_token"] = token,
+            ["expires_on"] = expires.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            ["resource"] = "https://api.botframework.com",
+            ["token_type"] = "Bearer",
+            ["client_id"] = _appId,
+        });
     }
 
     private async Task<bool> AssertionValidAsync(string assertion, HttpContext context)

@@ -21,6 +21,18 @@ public sealed class BotServiceOptions
     public string? CertificatePassword { get; set; }
 
     /// <summary>
+    /// Instead of a secret or certificate: the token comes from the managed identity of the host (Azure Container Apps,
+    /// App Service), whose client id is then the <see cref="AppId"/>. No secret to store or to expire.
+    /// </summary>
+    public bool ManagedIdentity { get; set; }
+
+    /// <summary>The host's identity endpoint; the platform sets <c>IDENTITY_ENDPOINT</c>, which is used when this is empty.</summary>
+    public string? ManagedIdentityEndpoint { get; set; }
+
+    /// <summary>The header value the identity endpoint asks for; the platform sets <c>IDENTITY_HEADER</c>. A secret.</summary>
+    public string? ManagedIdentityHeader { get; set; }
+
+    /// <summary>
     /// The app's Entra tenant (single-tenant bots, the only kind Azure creates since July 2025). Empty means a
     /// multi-tenant registration, which gets its tokens from the <c>botframework.com</c> tenant.
     /// </summary>
@@ -50,7 +62,10 @@ public sealed class BotServiceOptions
     /// <summary>Activities older than this when they arrive (a replay after an outage) are not answered.</summary>
     public int MaxMessageAgeHours { get; set; } = 24;
 
-    public bool Enabled => !string.IsNullOrWhiteSpace(AppId) && (!string.IsNullOrWhiteSpace(AppPassword) || !string.IsNullOrWhiteSpace(CertificatePath));
+    public bool Enabled => !string.IsNullOrWhiteSpace(AppId) && (!string.IsNullOrWhiteSpace(AppPassword) || !string.IsNullOrWhiteSpace(CertificatePath) || ManagedIdentity);
+
+    /// <summary>How the bot proves itself to the Connector, for the channels page (never the secret itself).</summary>
+    public string Credential => ManagedIdentity ? "managed identity" : !string.IsNullOrWhiteSpace(AppPassword) ? "client secret" : "certificate";
 
     /// <summary>The tenant that issues the bot's own tokens.</summary>
     public string TokenTenant => string.IsNullOrWhiteSpace(TenantId) ? "botframework.com" : TenantId;

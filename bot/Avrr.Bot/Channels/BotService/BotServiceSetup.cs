@@ -18,7 +18,7 @@ internal static class BotServiceSetup
             .Validate(o => string.IsNullOrWhiteSpace(o.CertificatePath) || !string.IsNullOrWhiteSpace(o.AppPassword) || File.Exists(o.CertificatePath),
                 "Channels:BotService:CertificatePath: the file does not exist (a .pfx with the app registration's certificate and its private key).")
             .Validate(o => string.IsNullOrWhiteSpace(o.AppId) || o.Enabled,
-                "Channels:BotService: AppId is set but no credential: set AppPassword (the client secret) or CertificatePath.")
+                "Channels:BotService: AppId is set but no credential: set AppPassword (the client secret), CertificatePath, or ManagedIdentity (on a host with a managed identity).")
             .ValidateOnStart();
         services.AddOutboundClient(BotServiceSender.ClientName);
         services.AddOutboundClient(ConnectorToken.ClientName);

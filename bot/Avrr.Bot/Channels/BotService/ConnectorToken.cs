@@ -9,7 +9,8 @@ namespace Avrr.Bot.Channels.BotService;
 
 /// <summary>
 /// The bot's own token for the Connector: the OAuth 2.0 client-credentials grant at the Entra token endpoint, with the
-/// client secret or a certificate's signed assertion (RFC 7523, as Entra takes it: <c>x5t</c> header, RS256). One
+/// client secret or a certificate's signed assertion (RFC 7523, as Entra takes it: <c>x5t</c> header, RS256), or the
+/// host's managed identity (the identity endpoint of Container Apps and App Service, API version 2019-08-01). One
 /// request at a time; the token is reused until five minutes before it expires.
 /// </summary>
 /// <remarks>
@@ -79,6 +80,11 @@ internal sealed class ConnectorToken : IDisposable
 
     private async Task<(string Token, TimeSpan Lifetime)> RequestAsync(CancellationToken ct)
     {
+        if (_options.ManagedIdentity)
+        {
+            return await RequestFromIdentityAsync(ct);
+        }
+
         var form = new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
@@ -97,6 +103,29 @@ internal sealed class ConnectorToken : IDisposable
 
         using var content = new FormUrlEncodedContent(form);
         using var response = await _http.PostAsync(new Uri(Endpoint), content, ct);
+        return await ReadTokenAsync(response, ct);
+    }
+
+    /// <summary>The managed identity's token for the Connector's resource (the scope without <c>/.default</c>).</summary>
+    private async Task<(string Token, TimeSpan Lifetime)> RequestFromIdentityAsync(CancellationToken ct)
+    {
+        var endpoint = string.IsNullOrWhiteSpace(_options.ManagedIdentityEndpoint) ? Environment.GetEnvironmentVariable("IDENTITY_ENDPOINT") : _options.ManagedIdentityEndpoint;
+        var header = string.IsNullOrWhiteSpace(_options.ManagedIdentityHeader) ? Environment.GetEnvironmentVariable("IDENTITY_HEADER") : _options.ManagedIdentityHeader;
+        if (string.IsNullOrWhiteSpace(endpoint) || string.IsNullOrWhiteSpace(header))
+        {
+            throw new ChannelApiException(BotServiceSender.ChannelName, 0, 0, "token request impossible: Channels:BotService:ManagedIdentity is on but the host has no identity endpoint (IDENTITY_ENDPOINT and IDENTITY_HEADER are not set: assign the identity to the app)", null);
+        }
+
+        var resource = _options.Scope.EndsWith("/.default", StringComparison.Ordinal) ? _options.Scope[..^"/.default".Length] : _options.Scope;
+        var query = $"?api-version=2019-08-01&resource={Uri.EscapeDataString(resource)}&client_id={Uri.EscapeDataString(_options.AppId!)}";
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(endpoint + query));
+        request.Headers.TryAddWithoutValidation("X-IDENTITY-HEADER", header);
+        using var response = await _http.SendAsync(request, ct);
+        return await ReadTokenAsync(response, ct);
+    }
+
+    private async Task<(string Token, TimeSpan Lifetime)> ReadTokenAsync(HttpResponseMessage response, CancellationToken ct)
+    {
         JsonNode? body;
         try
         {
@@ -116,10 +145,15 @@ internal sealed class ConnectorToken : IDisposable
             throw new ChannelApiException(BotServiceSender.ChannelName, (int)response.StatusCode, 0, $"token request refused: {error} {description}".Trim(), response.Headers.RetryAfter?.Delta);
         }
 
-        // Entra sends a number; older endpoints sent a string.
-        var seconds = int.TryParse(body?["expires_in"]?.ToString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 3600;
+        // Entra sends expires_in as a number (older endpoints a string); identity endpoints send expires_on, in Unix seconds.
+        var seconds = Number(body?["expires_in"]) is { } lifetime ? lifetime
+            : Number(body?["expires_on"]) is { } expiresOn ? expiresOn - _time.GetUtcNow().ToUnixTimeSeconds()
+            : 3600;
         return (token, TimeSpan.FromSeconds(Math.Max(seconds, 60)));
     }
+
+    private static long? Number(JsonNode? value) =>
+        long.TryParse(value?.ToString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null;
 
     private string Assertion(X509Certificate2 certificate)
     {
