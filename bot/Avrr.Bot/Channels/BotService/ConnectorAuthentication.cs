@@ -48,22 +48,21 @@ internal sealed class ConnectorAuthentication
         }
 
         var token = authorization[7..].Trim();
-        var result = await ValidateWithKeysAsync(token, ct);
+        var (result, configuration) = await ValidateWithKeysAsync(token, ct);
         if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException)
         {
             // A key the cached metadata does not know: the Connector may have rolled its keys. Look again once.
             _metadata.RequestRefresh();
-            result = await ValidateWithKeysAsync(token, ct);
+            (result, configuration) = await ValidateWithKeysAsync(token, ct);
         }
 
-        if (!result.IsValid)
+        if (!result.IsValid || configuration is null)
         {
             return Refused(result.Exception?.GetType().Name ?? "invalid token");
         }
 
         var jwt = (JsonWebToken)result.SecurityToken;
         var serviceUrl = jwt.TryGetPayloadValue<string>("serviceurl", out var claimed) ? claimed : null;
-        var configuration = await _metadata.GetConfigurationAsync(ct);
         var key = configuration.JsonWebKeySet?.Keys.FirstOrDefault(k => string.Equals(k.Kid, jwt.Kid, StringComparison.Ordinal));
         return new Verdict(true, serviceUrl, key is null ? null : Endorsements(key), null);
     }
@@ -87,7 +86,8 @@ internal sealed class ConnectorAuthentication
         return (StatusCodes.Status200OK, null);
     }
 
-    private async Task<TokenValidationResult> ValidateWithKeysAsync(string token, CancellationToken ct)
+    /// <returns>The verdict, with the metadata it was checked against (null when that could not be read).</returns>
+    private async Task<(TokenValidationResult Result, OpenIdConnectConfiguration? Configuration)> ValidateWithKeysAsync(string token, CancellationToken ct)
     {
         OpenIdConnectConfiguration configuration;
         try
@@ -97,10 +97,10 @@ internal sealed class ConnectorAuthentication
         catch (InvalidOperationException ex)
         {
             // The metadata could not be read: nothing can be validated, so nothing is accepted.
-            return new TokenValidationResult { IsValid = false, Exception = ex };
+            return (new TokenValidationResult { IsValid = false, Exception = ex }, null);
         }
 
-        return await _handler.ValidateTokenAsync(token, new TokenValidationParameters
+        return (await _handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
             ValidIssuer = _options.TokenIssuer,
             ValidAudience = _options.AppId,
@@ -110,7 +110,7 @@ internal sealed class ConnectorAuthentication
             RequireExpirationTime = true,
             ValidateLifetime = true,
             ClockSkew = TimeSpan.FromMinutes(5),
-        });
+        }), configuration);
     }
 
     /// <summary>The channels a key is endorsed for, or null when the key carries no endorsements.</summary>
