@@ -40,6 +40,21 @@ public sealed partial class TelegramFake
     /// <summary>Every POST of an update to the webhook, with its outcome.</summary>
     public IReadOnlyList<TelegramWebhookDelivery> WebhookDeliveries => Snapshot(_deliveries);
 
+    /// <summary>
+    /// Telegram accepts a self-signed webhook certificate that the bot uploaded with setWebhook; here the test names
+    /// it. Without one, only certificates the machine trusts.
+    /// </summary>
+    private static HttpClient NewWebhookClient(System.Security.Cryptography.X509Certificates.X509Certificate2? trusted)
+    {
+        var handler = new SocketsHttpHandler();
+        if (trusted is not null)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHashString() == trusted.GetCertHashString();
+        }
+
+        return new HttpClient(handler) { Timeout = WebhookReadTimeout };
+    }
+
     private TelegramResponse SetWebhook(TelegramParameters parameters)
     {
         var url = (parameters.GetString("url") ?? "").Trim();

@@ -40,15 +40,7 @@ public sealed partial class TelegramFake : IAsyncDisposable
             ? id
             : 7_000_000_001;
         _methods = BuildMethods();
-        // Telegram accepts a self-signed webhook certificate that the bot uploaded with setWebhook; here the test
-        // names it. Without one, only certificates the machine trusts.
-        var handler = new SocketsHttpHandler();
-        if (webhookCertificate is { } trusted)
-        {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHashString() == trusted.GetCertHashString();
-        }
-
-        _webhookClient = new HttpClient(handler) { Timeout = WebhookReadTimeout };
+        _webhookClient = NewWebhookClient(webhookCertificate);
     }
 
     /// <summary>Starts the fake on a free port of 127.0.0.1.</summary>
