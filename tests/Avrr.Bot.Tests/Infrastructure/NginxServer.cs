@@ -145,12 +145,14 @@ public sealed partial class NginxServer : IAsyncDisposable
     }
 
     /// <summary>An HTTP/1.1 client of nginx that trusts its certificate and nothing else.</summary>
-    public HttpClient CreateClient() => new(Handler()) { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
-
-    public SocketsHttpHandler Handler() => new()
+    public HttpClient CreateClient() => new(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => IsOwn(presented) } })
     {
-        SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHashString() == Certificate.GetCertHashString() },
+        BaseAddress = new Uri(BaseUrl),
+        Timeout = TimeSpan.FromSeconds(30),
     };
+
+    /// <summary>Whether a TLS peer presented this server's certificate: what its clients trust.</summary>
+    public bool IsOwn(X509Certificate? presented) => presented is not null && presented.GetCertHashString() == Certificate.GetCertHashString();
 
     public string Log()
     {

@@ -112,55 +112,50 @@ internal sealed partial class BotServiceEndpoint(
 
     private async Task<IResult> AcceptMessageAsync(Activity activity, ConnectorAddress address, BotServiceOptions settings, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(activity.Id))
-        {
-            return Results.BadRequest();
-        }
-
-        var sentAt = activity.Timestamp ?? time.GetUtcNow();
-        if (time.GetUtcNow() - sentAt > TimeSpan.FromHours(settings.MaxMessageAgeHours))
+        if (time.GetUtcNow() - (activity.Timestamp ?? time.GetUtcNow()) > TimeSpan.FromHours(settings.MaxMessageAgeHours))
         {
             Log.Stale(logger);
             return Results.Ok();
         }
 
-        var message = new Activity
-        {
-            Type = ActivityTypes.Message,
-            Text = activity.Text,
-            Locale = activity.Locale,
-            Timestamp = sentAt,
-            // No platform ids in the activity: the address lives sealed on the conversation, in one place.
-            From = new ChannelAccount { Id = "person", Role = RoleTypes.User },
-        };
-        if (activity.Value is { ValueKind: JsonValueKind.Object } value && value.TryGetProperty("choice", out var choice) && choice.ValueKind == JsonValueKind.String)
+        var message = PersonActivity(ActivityTypes.Message, activity);
+        message.Text = activity.Text;
+        if (ActivityJson.ChoiceValue(activity) is { } choice)
         {
             // A postBack or messageBack from a channel that sends the value (Azure's own Direct Line and Web Chat).
-            message.Value = ActivityJson.ChoicePayload(choice.GetString()!);
+            message.Value = ActivityJson.ChoicePayload(choice);
         }
 
-        var externalId = address.Key + "\n" + activity.Id;
-        await inbox.AcceptAsync(new PushMessage(BotServiceSender.ChannelName, address.Serialize(), externalId, message, CapabilitiesOf(address.ChannelId)) { AddressKey = address.Key }, ct);
-        return Results.Ok();
+        return await AcceptAsync(activity.Id, address, message, ct);
     }
 
-    private async Task<IResult> AcceptGreetingAsync(Activity activity, ConnectorAddress address, CancellationToken ct)
+    private Task<IResult> AcceptGreetingAsync(Activity activity, ConnectorAddress address, CancellationToken ct) =>
+        AcceptAsync(activity.Id, address, PersonActivity(ActivityTypes.ConversationUpdate, activity), ct);
+
+    /// <summary>Into the inbox, deduplicated by the channel's activity id within its conversation.</summary>
+    private async Task<IResult> AcceptAsync(string? activityId, ConnectorAddress address, Activity stored, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(activity.Id))
+        if (string.IsNullOrEmpty(activityId))
         {
             return Results.BadRequest();
         }
 
-        var greeting = new Activity
-        {
-            Type = ActivityTypes.ConversationUpdate,
-            Locale = activity.Locale,
-            Timestamp = activity.Timestamp ?? time.GetUtcNow(),
-            From = new ChannelAccount { Id = "person", Role = RoleTypes.User },
-        };
-        await inbox.AcceptAsync(new PushMessage(BotServiceSender.ChannelName, address.Serialize(), address.Key + "\n" + activity.Id, greeting, CapabilitiesOf(address.ChannelId)) { AddressKey = address.Key }, ct);
+        var externalId = address.Key + "\n" + activityId;
+        await inbox.AcceptAsync(new PushMessage(BotServiceSender.ChannelName, address.Serialize(), externalId, stored, CapabilitiesOf(address.ChannelId)) { AddressKey = address.Key }, ct);
         return Results.Ok();
     }
+
+    /// <summary>
+    /// What is stored of the person's activity: no platform ids, since the address lives sealed on the conversation,
+    /// in one place.
+    /// </summary>
+    private Activity PersonActivity(string type, Activity received) => new()
+    {
+        Type = type,
+        Locale = received.Locale,
+        Timestamp = received.Timestamp ?? time.GetUtcNow(),
+        From = new ChannelAccount { Id = "person", Role = RoleTypes.User },
+    };
 
     /// <summary>Whether <c>membersAdded</c> names the bot (a conversationUpdate is also sent when people join or leave).</summary>
     private static bool BotWasAdded(byte[] body, string botId)
